@@ -1,0 +1,285 @@
+"""The headless front door: ``nemo-desktop make CLIP... --prompt TEXT`` and friends.
+
+Contract kept stable for scripts: the exported file's path is the last line of stdout and the exit code
+is 0; any failure exits non-zero with one clear sentence per problem on stderr (a traceback only with
+``--debug``). Progress goes to stderr. This module never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from nemo_desktop import __version__, engines, i18n, logs, paths
+from nemo_desktop.core.errors import CloudError, InternalError, MediaError, NemoError
+from nemo_desktop.core.events import Event, Failed, Notice, Progress, Reply, Status
+from nemo_desktop.core.session import Session
+from nemo_desktop.i18n import tr
+from nemo_desktop.progress_bar import ProgressBar
+from nemo_desktop.secrets import TokenStore
+from nemo_desktop.settings import ENGINES, Settings
+
+log = logging.getLogger("nemo_desktop.cli")
+EXIT_FAIL, EXIT_USAGE, EXIT_CANCELLED = 1, 2, 130
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one sentence instead of argparse's usage dump
+        raise UsageError(f"{message[0].upper()}{message[1:]} (see `nemo-desktop --help`).")
+
+
+def _out(text: str) -> None:
+    if sys.stdout is not None:
+        print(text, flush=True)
+
+
+def _err(text: str) -> None:
+    if sys.stderr is not None:
+        print(text, file=sys.stderr, flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nemo-desktop", description="Put music under your video clips.")
+    parser.add_argument("--version", action="version", version=f"nemo-desktop {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and log at DEBUG")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    make = sub.add_parser("make", help="compose music for clips and export an MP4")
+    make.add_argument("clips", nargs="*", type=Path, metavar="CLIP", help="video, image or audio files")
+    make.add_argument("--prompt", "-p", default="", help="what you want, e.g. 'calm piano' or '欢快的音乐'")
+    make.add_argument("--engine", choices=ENGINES, default=None, help="default: the setting (auto)")
+    make.add_argument("--out", type=Path, default=None, help="output folder (default: Downloads)")
+    make.add_argument("--seed", type=int, default=None, help="same seed, same music")
+    make.add_argument("--stems", action="store_true", help="also write the music stems and a cue sheet")
+
+    demo = sub.add_parser("demo", help="make a sample clip and run `make` on it")
+    demo.add_argument("--prompt", "-p", default="a calm background track that matches the mood")
+    demo.add_argument("--engine", choices=ENGINES, default="builtin")
+    demo.add_argument("--out", type=Path, default=None)
+    demo.add_argument("--seed", type=int, default=None)
+    demo.add_argument("--stems", action="store_true")
+
+    sub.add_parser("credits", help="show the NemoVideo credit balance")
+
+    settings = sub.add_parser("settings", help="show or change settings")
+    settings_sub = settings.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    settings_sub.add_parser("show")
+    set_cmd = settings_sub.add_parser("set")
+    set_cmd.add_argument("key")
+    set_cmd.add_argument("value")
+
+    token = sub.add_parser("token", help="the NemoVideo API token (never printed)")
+    token_sub = token.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    token_sub.add_parser("status")
+    token_sub.add_parser("clear")
+    token_sub.add_parser("set", help="read a token from standard input and store it")
+    return parser
+
+
+# --- running a session ---------------------------------------------------------------------------------
+
+
+class _Console:
+    """The CLI's event sink: a progress bar and short lines on stderr."""
+
+    def __init__(self) -> None:
+        self.bar = ProgressBar()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Progress):
+            self.bar.update(event.stage, event.fraction)
+        elif isinstance(event, Status):
+            self.bar.update(event.text, None)
+        elif isinstance(event, Reply | Notice):
+            self.bar.line(event.text)
+        elif isinstance(event, Failed):
+            self.bar.finish()  # the error itself is raised and printed once, at the end
+
+
+async def _make(args: argparse.Namespace, settings: Settings) -> Path:
+    console = _Console()
+    choice = args.engine or settings.engine
+    seed = args.seed if args.seed is not None else settings.seed
+    backend = await engines.choose_backend(choice, settings, seed=seed, notice=console.bar.line)
+    try:
+        return await _run_make(backend, args, settings, console)
+    except CloudError as err:
+        if choice != "auto":
+            raise
+        console.bar.line(tr("{problem} Using the built-in engine instead.").format(problem=err.message()))
+        await backend.aclose()
+        backend = engines.builtin(settings, seed)
+        return await _run_make(backend, args, settings, console)
+
+
+async def _run_make(backend, args: argparse.Namespace, settings: Settings, console: _Console) -> Path:  # noqa: ANN001
+    session = Session(backend, console, output_dir=settings.output_folder)
+    try:
+        await session.start()
+        if args.clips:
+            rejected = await session.add_media(list(args.clips))
+            if rejected:
+                raise _Rejected(rejected)
+        prompt = args.prompt.strip()
+        if prompt or session.draft.is_empty:
+            exported = await session.send(prompt or "music", dest_dir=args.out)
+            if exported is not None:
+                return exported
+        path = await session.export(args.out)
+        if getattr(args, "stems", False):
+            writer = getattr(backend, "write_stems", None)
+            if writer is None:
+                console.bar.line(tr("This engine cannot write stems; only the MP4 was saved."))
+            else:
+                for stem in await writer(path):
+                    console.bar.line(str(stem))
+        console.bar.finish()
+        return path
+    finally:
+        await session.aclose()
+
+
+class _Rejected(Exception):
+    def __init__(self, errors: list[MediaError]) -> None:
+        super().__init__("rejected")
+        self.errors = errors
+
+
+def _cmd_make(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.clips and not args.prompt.strip():
+        raise UsageError(tr("Give at least one clip or a --prompt (e.g. --prompt \"a 30 second upbeat intro\")."))
+    path = asyncio.run(_make(args, settings))
+    _out(str(path))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from nemo_desktop.engine.demo import make_demo_clip
+
+    clip = make_demo_clip(paths.get().cache / "demo")
+    _err(tr("Sample clip: {path}").format(path=clip))
+    args.clips = [clip]
+    return _cmd_make(args, settings)
+
+
+def _cmd_credits(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> str:
+        backend = engines.cloud(settings)
+        try:
+            await backend.connect()
+            credits = await backend.credits()
+        finally:
+            await backend.aclose()
+        if credits is None:
+            return tr("The built-in engine is free: no credits are needed.")
+        return tr("You have {available} credits ({frozen} reserved).").format(
+            available=credits.available, frozen=credits.frozen)
+
+    _out(asyncio.run(run()))
+    return 0
+
+
+def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "set":
+        settings.set(args.key, args.value)
+        settings.save()
+        _out(tr("{key} = {value}").format(key=args.key, value=getattr(settings, args.key)))
+        return 0
+    for key, value in settings.as_dict().items():
+        _out(f"{key} = {'' if value is None else value}")
+    _out(f"# {Settings.file()}")
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    store = TokenStore()
+    if args.action == "clear":
+        removed = store.clear()
+        _out(tr("The stored token was removed.") if removed else tr("No token was stored."))
+        return 0
+    if args.action == "set":
+        value = sys.stdin.readline().strip() if sys.stdin is not None else ""
+        if not value:
+            raise UsageError(tr("No token was given on standard input."))
+        store.save(value)
+        _out(tr("The token was stored in {path} (readable only by you).").format(path=store.token_path))
+        return 0
+    status = store.status()
+    if status.source == "environment":
+        _out(tr("A token is set by the NEMO_TOKEN environment variable."))
+    elif status.present:
+        kind = tr("anonymous") if status.anonymous else tr("personal")
+        line = tr("A {kind} token is stored in {path}.").format(kind=kind, path=status.path)
+        if status.expires_at:
+            line += " " + tr("It expires at {when}.").format(when=status.expires_at)
+        _out(line)
+    else:
+        _out(tr("No token is stored; a free anonymous one is made when the cloud is first used."))
+    return 0
+
+
+COMMANDS = {
+    "make": _cmd_make, "demo": _cmd_demo, "credits": _cmd_credits, "settings": _cmd_settings,
+    "token": _cmd_token,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    try:
+        logs.setup(logging.DEBUG if debug else logging.INFO)
+    except OSError:
+        pass
+    settings = Settings.load()
+    i18n.set_language(settings.language or None)
+    if settings.notice:
+        _err(settings.notice)
+    if args.command is None:
+        build_parser().print_help(sys.stderr)
+        return EXIT_USAGE
+    log.info("command %s", args.command)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except UsageError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except _Rejected as exc:
+        for err in exc.errors:
+            _err(err.message())
+        return EXIT_FAIL
+    except NemoError as err:
+        log.info("failed: %s", err.code)
+        if debug:
+            log.exception("details")
+        _err(err.message())
+        return EXIT_FAIL
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        _err(tr("Cancelled. Nothing was written."))
+        return EXIT_CANCELLED
+    except Exception as exc:  # a bug: one sentence for the person, the traceback in the log
+        log.exception("unexpected error")
+        if debug:
+            raise
+        _err(InternalError(type(exc).__name__).message())
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

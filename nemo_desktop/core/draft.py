@@ -1,0 +1,215 @@
+"""The timeline (Draft → Tracks → Segments) and its compact cloud form.
+
+The cloud form is NemoVideo's: ``{"d": ms, "m": {...}, "t": [{"tt": 0|1|7, "sg": [{"st", "d", "so",
+"src", "v", "m"}]}]}``. Times are milliseconds there and seconds here. Keys we do not know are kept in
+``extra`` and written back unchanged, so a draft read from the cloud round-trips intact.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_desktop.i18n import tr
+
+VIDEO, AUDIO, TEXT = 0, 1, 7
+TRACK_NAMES = {VIDEO: "Video", AUDIO: "Audio", TEXT: "Text"}
+
+_SEG_KNOWN = {"st", "d", "so", "src", "v", "m"}
+_SEG_ALIASES = {"st": ("start", "s"), "src": ("url",), "v": ("volume",)}
+_TRACK_KNOWN = {"tt", "sg"}
+_DRAFT_KNOWN = {"d", "m", "t"}
+
+
+def _ms(seconds: float) -> int | float:
+    ms = seconds * 1000.0
+    return int(round(ms)) if abs(ms - round(ms)) < 1e-6 else ms
+
+
+@dataclass
+class Segment:
+    """One piece on a track. ``meta`` holds name/text and engine facts (style, bpm, key, seed, cuts)."""
+
+    start: float
+    duration: float
+    source: str = ""
+    offset: float = 0.0
+    volume: float | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name") or self.meta.get("text") or self.source.rsplit("/", 1)[-1] or "")
+
+    def to_compact(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(copy.deepcopy(self.extra))
+        out["st"] = _ms(self.start)
+        out["d"] = _ms(self.duration)
+        if self.offset:
+            out["so"] = _ms(self.offset)
+        if self.source:
+            out["src"] = self.source
+        if self.volume is not None:
+            out["v"] = self.volume
+        if self.meta:
+            out["m"] = copy.deepcopy(self.meta)
+        return out
+
+    @classmethod
+    def from_compact(cls, data: dict[str, Any]) -> Segment:
+        def pick(key: str, default: Any = None) -> Any:
+            if key in data:
+                return data[key]
+            for alias in _SEG_ALIASES.get(key, ()):
+                if alias in data:
+                    return data[alias]
+            return default
+
+        meta = pick("m") or {}
+        if "text" in data and "text" not in meta:
+            meta = {**meta, "text": data["text"]}
+        used = _SEG_KNOWN | {a for k in ("st", "src", "v") for a in _SEG_ALIASES[k] if k not in data}
+        return cls(
+            start=float(pick("st", 0) or 0) / 1000.0,
+            duration=float(pick("d", 0) or 0) / 1000.0,
+            source=str(pick("src", "") or ""),
+            offset=float(pick("so", 0) or 0) / 1000.0,
+            volume=None if pick("v") is None else float(pick("v")),
+            meta=copy.deepcopy(dict(meta)),
+            extra={k: copy.deepcopy(v) for k, v in data.items() if k not in used and k != "text"},
+        )
+
+
+@dataclass
+class Track:
+    kind: int
+    segments: list[Segment] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return TRACK_NAMES.get(self.kind, "Other")
+
+    @property
+    def end(self) -> float:
+        return max((s.end for s in self.segments), default=0.0)
+
+    def to_compact(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(copy.deepcopy(self.extra))
+        out["tt"] = self.kind
+        out["sg"] = [s.to_compact() for s in self.segments]
+        return out
+
+    @classmethod
+    def from_compact(cls, data: dict[str, Any]) -> Track:
+        return cls(
+            kind=int(data.get("tt", -1)),
+            segments=[Segment.from_compact(s) for s in data.get("sg") or [] if isinstance(s, dict)],
+            extra={k: copy.deepcopy(v) for k, v in data.items() if k not in _TRACK_KNOWN},
+        )
+
+
+@dataclass
+class Draft:
+    tracks: list[Track] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    explicit_duration: float | None = None
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    @property
+    def duration(self) -> float:
+        """The declared duration if any, else where the last segment ends."""
+        if self.explicit_duration is not None:
+            return self.explicit_duration
+        return max((t.end for t in self.tracks), default=0.0)
+
+    def tracks_of(self, kind: int) -> list[Track]:
+        return [t for t in self.tracks if t.kind == kind]
+
+    def segments_of(self, kind: int) -> list[Segment]:
+        return [s for t in self.tracks_of(kind) for s in t.segments]
+
+    @property
+    def is_empty(self) -> bool:
+        """Exportable drafts have at least one segment on some track (the cloud's rule)."""
+        return not any(t.segments for t in self.tracks)
+
+    def music(self) -> Segment | None:
+        """The composed (or generated) music segment, if the draft has one."""
+        for seg in self.segments_of(AUDIO):
+            if seg.meta.get("role") == "music" or seg.meta.get("style"):
+                return seg
+        return None
+
+    # --- editing ---------------------------------------------------------------------------------------
+
+    def track(self, kind: int) -> Track:
+        """The first track of ``kind``, created when missing."""
+        for t in self.tracks:
+            if t.kind == kind:
+                return t
+        new = Track(kind)
+        self.tracks.append(new)
+        return new
+
+    def without_music(self) -> Draft:
+        out = copy.deepcopy(self)
+        for t in out.tracks:
+            t.segments = [s for s in t.segments if not (t.kind == AUDIO and s.meta.get("role") == "music")]
+        out.tracks = [t for t in out.tracks if t.segments or t.kind != AUDIO or t.extra]
+        return out
+
+    def copy(self) -> Draft:
+        return copy.deepcopy(self)
+
+    # --- compact cloud form ----------------------------------------------------------------------------
+
+    def to_compact(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(copy.deepcopy(self.extra))
+        out["d"] = _ms(self.duration)
+        if self.meta:
+            out["m"] = copy.deepcopy(self.meta)
+        out["t"] = [t.to_compact() for t in self.tracks]
+        return out
+
+    @classmethod
+    def from_compact(cls, data: dict[str, Any] | None) -> Draft:
+        data = data or {}
+        d = data.get("d")
+        return cls(
+            tracks=[Track.from_compact(t) for t in data.get("t") or [] if isinstance(t, dict)],
+            meta=copy.deepcopy(dict(data.get("m") or {})),
+            extra={k: copy.deepcopy(v) for k, v in data.items() if k not in _DRAFT_KNOWN},
+            explicit_duration=None if d is None else float(d) / 1000.0,
+        )
+
+    # --- words -----------------------------------------------------------------------------------------
+
+    def summary(self, lang: str | None = None) -> str:
+        """One line a person reads: "2 clips · 0:42 · music: calm piano 84 BPM"."""
+        clips = len(self.segments_of(VIDEO))
+        parts: list[str] = []
+        if clips:
+            parts.append(tr("1 clip", lang) if clips == 1 else tr("{n} clips", lang).format(n=clips))
+        total = round(self.duration)
+        parts.append(f"{total // 60}:{total % 60:02d}")
+        music = self.music()
+        if music is not None:
+            desc = str(music.meta.get("style") or music.name)
+            if music.meta.get("bpm"):
+                desc += f" {round(float(music.meta['bpm']))} BPM"
+            parts.append(tr("music: {desc}", lang).format(desc=desc))
+        else:
+            parts.append(tr("no music yet", lang))
+        titles = self.segments_of(TEXT)
+        if titles:
+            parts.append(tr("title: “{text}”", lang).format(text=titles[0].name))
+        return " · ".join(parts)

@@ -1,0 +1,239 @@
+"""One conversation with one backend: the person's files and words in, events and an MP4 out.
+
+Both front doors (window and CLI) drive a Session. It routes each text to a client action (export,
+credits, status) or a chat turn, keeps the current Draft and autosaves it (so a restart finds the
+timeline again), and runs one job at a time. Cancelling the task that runs a job is the way to stop it:
+backends clean up (child processes, ``.part`` files) in their ``finally`` blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nemo_desktop.core import media
+from nemo_desktop.core.draft import Draft
+from nemo_desktop.core.errors import Busy, Cancelled, InternalError, MediaError, NemoError, NothingToDo
+from nemo_desktop.core.events import (
+    DraftChanged,
+    Event,
+    EventSink,
+    ExportReady,
+    Failed,
+    Progress,
+    Reply,
+    Status,
+)
+from nemo_desktop.core.intents import Action, classify
+from nemo_desktop.core.ports import Backend, Credits
+from nemo_desktop.i18n import language_of, tr
+
+log = logging.getLogger(__name__)
+
+
+class Session:
+    def __init__(
+        self,
+        backend: Backend,
+        sink: EventSink,
+        *,
+        output_dir: Callable[[], Path],
+        autosave: Path | None = None,
+        max_bytes: int = media.MAX_BYTES,
+    ) -> None:
+        self.backend = backend
+        self._sink = sink
+        self._output_dir = output_dir
+        self._autosave = autosave
+        self._max_bytes = max_bytes
+        self._lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.draft = Draft()
+        self.lang = "en"
+
+    # --- plumbing --------------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    def emit(self, event: Event) -> None:
+        if isinstance(event, DraftChanged):
+            self.draft = event.draft
+            self._save()
+        self._sink(event)
+
+    def progress(self, stage: str, fraction: float | None) -> None:
+        """A ProgressFn safe to call from worker threads: hops onto the loop before emitting."""
+        loop = self._loop
+        event = Progress(stage, None if fraction is None else max(0.0, min(1.0, fraction)))
+        if loop is None:
+            self._sink(event)
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._sink(event)
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(self._sink, event)
+
+    async def _job(self, coro_fn: Callable[[], Any]) -> Any:
+        """Run one job at a time; errors become a Failed event and are raised as NemoError."""
+        if self._lock.locked():
+            err = Busy()
+            self._sink(Failed(err))
+            raise err
+        async with self._lock:
+            self._loop = asyncio.get_running_loop()
+            try:
+                return await coro_fn()
+            except asyncio.CancelledError:
+                self._sink(Failed(Cancelled()))
+                raise
+            except NemoError as err:
+                self._sink(Failed(err))
+                raise
+            except Exception as exc:  # a bug: log it whole, show one sentence
+                log.exception("unexpected error in a job")
+                err = InternalError(type(exc).__name__)
+                self._sink(Failed(err))
+                raise err from exc
+
+    # --- life cycle ------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect the backend and bring back the autosaved draft when it belongs to this engine."""
+        await self.backend.connect()
+        restored = self._load()
+        restore = getattr(self.backend, "restore", None)
+        if restored is not None and restore is not None:
+            try:
+                draft = await restore(restored)
+            except NemoError as err:
+                log.info("autosaved draft not restored: %s", err)
+                return
+            if draft is not None and not draft.is_empty:
+                self.emit(DraftChanged(draft))
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
+
+    def clear(self) -> None:
+        """Forget the draft (the person removed every clip)."""
+        self.draft = Draft()
+        self._save()
+
+    # --- actions ---------------------------------------------------------------------------------------
+
+    async def add_media(self, paths: list[Path]) -> list[MediaError]:
+        """Add files; each rejected file gets its own Failed event and the rest are still added."""
+
+        async def run() -> list[MediaError]:
+            accepted, rejected = media.triage(paths, self._max_bytes)
+            for err in rejected:
+                self._sink(Failed(err))
+            for i, item in enumerate(accepted):
+                self._sink(Status(tr("Adding {name}…", self.lang).format(name=item.path.name)))
+                try:
+                    draft = await self.backend.add_media([item.path], self._scaled(i, len(accepted)))
+                except MediaError as err:
+                    rejected.append(err)
+                    self._sink(Failed(err))
+                    continue
+                self.emit(DraftChanged(draft))
+            return rejected
+
+        return await self._job(run)
+
+    def _scaled(self, index: int, count: int) -> Callable[[str, float | None], None]:
+        def progress(stage: str, fraction: float | None) -> None:
+            self.progress(stage, None if fraction is None else (index + fraction) / max(1, count))
+
+        return progress
+
+    async def send(self, text: str, dest_dir: Path | None = None) -> Path | None:
+        """Handle one thing the person typed. Returns the exported file when the text asked for one."""
+        intent = classify(text)
+        if intent.text:
+            self.lang = language_of(intent.text)
+        if intent.action is Action.EXPORT:
+            return await self.export(dest_dir)
+        if intent.action is Action.CREDITS:
+            await self._job(self._credits)
+            return None
+        if intent.action is Action.STATUS:
+            await self._job(self._status)
+            return None
+        if intent.action is Action.UPLOAD:
+            self._sink(Reply(tr("Drop your files onto the window (or pass them on the command line) to add them.",
+                                self.lang)))
+            return None
+        await self._job(lambda: self._chat(intent.text))
+        return None
+
+    async def _chat(self, text: str) -> None:
+        async for event in self.backend.chat(text):
+            self.emit(event)
+
+    async def _credits(self) -> Credits | None:
+        credits = await self.backend.credits()
+        if credits is None:
+            self._sink(Reply(tr("The built-in engine is free: no credits are needed.", self.lang)))
+        else:
+            self._sink(Reply(tr("You have {available} credits ({frozen} reserved).", self.lang).format(
+                available=credits.available, frozen=credits.frozen)))
+        return credits
+
+    async def _status(self) -> None:
+        draft = await self.backend.state()
+        self.emit(DraftChanged(draft))
+        self._sink(Reply(draft.summary(self.lang)))
+
+    async def export(self, dest_dir: Path | None = None) -> Path:
+        async def run() -> Path:
+            draft = self.draft
+            if draft.is_empty:
+                draft = await self.backend.state()
+            if draft.is_empty:
+                raise NothingToDo()
+            folder = dest_dir or self._output_dir()
+            self._sink(Status(tr("Exporting…", self.lang)))
+            path = await self.backend.export(draft, folder, self.progress)
+            self._sink(ExportReady(path))
+            self._sink(Reply(tr("Saved {name} in {folder}.", self.lang).format(name=path.name, folder=path.parent)))
+            return path
+
+        return await self._job(run)
+
+    async def credits(self) -> Credits | None:
+        return await self._job(self._credits)
+
+    # --- autosave --------------------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        if self._autosave is None:
+            return
+        from nemo_desktop.core.files import write_bytes_atomic
+
+        body = {"engine": self.backend.name, "draft": self.draft.to_compact()}
+        try:
+            write_bytes_atomic(self._autosave, json.dumps(body, ensure_ascii=False).encode("utf-8"), 0o600)
+        except OSError as exc:
+            log.warning("could not autosave the draft: %s", exc)
+
+    def _load(self) -> Draft | None:
+        if self._autosave is None:
+            return None
+        try:
+            body = json.loads(self._autosave.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(body, dict) or body.get("engine") != self.backend.name:
+            return None
+        return Draft.from_compact(body.get("draft"))
