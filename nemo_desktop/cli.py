@@ -121,7 +121,7 @@ async def _make(args: argparse.Namespace, settings: Settings) -> Path:
         return await _run_make(backend, args, settings, console)
 
 
-async def _run_make(backend, args: argparse.Namespace, settings: Settings, console: _Console) -> Path:  # noqa: ANN001
+async def _run_make(backend, args: argparse.Namespace, settings: Settings, console: _Console) -> Path:
     session = Session(backend, console, output_dir=settings.output_folder)
     try:
         await session.start()

@@ -40,7 +40,7 @@ def _downloads() -> Path:
         return Path(override)
     try:
         found = platformdirs.user_downloads_dir()
-    except Exception:  # noqa: BLE001 - any platform quirk falls back to ~/Downloads
+    except Exception:
         found = ""
     return Path(found) if found else Path.home() / "Downloads"
 

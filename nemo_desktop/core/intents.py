@@ -82,19 +82,21 @@ class GuiAction(str, Enum):
     DROP_FILE = "drop_file"  # upload buttons → ask to drop a file
 
 
+_S, _E = r"[^.!?。！？\n]*(", r")[^.!?。！？\n]*[.!?。！？]?"  # the whole sentence around a phrase
+
+
+def _sentence(alternatives: str) -> re.Pattern[str]:
+    return re.compile(_S + alternatives + _E, re.IGNORECASE)
+
+
 _GUI_RULES: list[tuple[re.Pattern[str], GuiAction]] = [
-    (re.compile(r"[^.!?。！？\n]*(export button|click (on )?(the )?export|导出按钮|点击导出)[^.!?。！？\n]*[.!?。！？]?",
-                re.I), GuiAction.EXPORT),
-    (re.compile(r"[^.!?。！？\n]*(check (your )?(account|billing|dashboard)|查看(账户|余额))[^.!?。！？\n]*[.!?。！？]?",
-                re.I), GuiAction.SHOW_CREDITS),
-    (re.compile(r"[^.!?。！？\n]*(adjust (it )?in (the )?editor|在编辑器中调整)[^.!?。！？\n]*[.!?。！？]?", re.I),
-     GuiAction.ASK_WHAT),
-    (re.compile(r"[^.!?。！？\n]*(upload button|click (on )?(the )?upload|上传按钮)[^.!?。！？\n]*[.!?。！？]?", re.I),
-     GuiAction.DROP_FILE),
-    (re.compile(r"[^.!?。！？\n]*(drag(ging)?( and drop)?|drop (it|them|the clip)|arrange (the )?clips|拖拽|拖动)"
-                r"[^.!?。！？\n]*[.!?。！？]?", re.I), GuiAction.SEND_EDIT),
-    (re.compile(r"[^.!?。！？\n]*(preview (it )?in (the )?timeline|open (the )?\w+ panel|click (on )?(the )?\w+( button)?"
-                r"|打开\S*面板|点击)[^.!?。！？\n]*[.!?。！？]?", re.I), GuiAction.SHOW_STATE),
+    (_sentence(r"export button|click (on )?(the )?export|导出按钮|点击导出"), GuiAction.EXPORT),
+    (_sentence(r"check (your )?(account|billing|dashboard)|查看(账户|余额)"), GuiAction.SHOW_CREDITS),
+    (_sentence(r"adjust (it )?in (the )?editor|在编辑器中调整"), GuiAction.ASK_WHAT),
+    (_sentence(r"upload button|click (on )?(the )?upload|上传按钮"), GuiAction.DROP_FILE),
+    (_sentence(r"drag(ging)?( and drop)?|drop (it|them|the clip)|arrange (the )?clips|拖拽|拖动"), GuiAction.SEND_EDIT),
+    (_sentence(r"preview (it )?in (the )?timeline|open (the )?\w+ panel|click (on )?(the )?\w+( button)?"
+               r"|打开\S*面板|点击"), GuiAction.SHOW_STATE),
 ]
 
 GUI_REPLACEMENTS = {
