@@ -1,0 +1,136 @@
+"""Find ffmpeg and run it as a silent child process that reports progress and dies on cancel.
+
+ffmpeg only ever writes files; we read nothing from it but its ``-progress`` key=value lines (for the
+bar) and the tail of stderr (for the error sentence). Probing and frame decoding happen in-process with
+PyAV, so this module is the only place a child process is started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
+
+from nemo_desktop.core.errors import DiskFull, ToolFailed
+from nemo_desktop.core.events import ProgressFn, no_progress
+
+ENV_VAR = "NEMO_FFMPEG"
+BASE_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error", "-progress", "pipe:1", "-nostats")
+KILL_GRACE_S = 2.0
+_ENOSPC_MARKERS = ("No space left on device", "Disk quota exceeded")
+
+
+def find_ffmpeg(ffmpeg_path: str | None = None) -> str:
+    """The ffmpeg to run: the setting, then ``$NEMO_FFMPEG``, then the bundled static build, then PATH."""
+    for candidate in (ffmpeg_path, os.environ.get(ENV_VAR)):
+        if candidate:
+            found = shutil.which(candidate) if os.sep not in candidate else candidate
+            if found and os.path.isfile(found) and os.access(found, os.X_OK):
+                return found
+            raise ToolFailed(f"ffmpeg not found at {candidate}")
+    with contextlib.suppress(Exception):  # a missing or broken wheel falls back to PATH
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    raise ToolFailed("ffmpeg not found; install ffmpeg or set its path in Settings")
+
+
+def _child_env() -> dict[str, str]:
+    """A frozen build may have prepended its own libraries; ffmpeg must see the system's."""
+    env = dict(os.environ)
+    orig = env.get("LD_LIBRARY_PATH_ORIG")
+    if orig is not None:
+        env["LD_LIBRARY_PATH"] = orig
+    elif getattr(sys, "frozen", False):
+        env.pop("LD_LIBRARY_PATH", None)
+    return env
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    """terminate, then kill after a grace period; always reaped so no zombie stays behind."""
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
+        try:
+            await asyncio.wait_for(asyncio.shield(proc.wait()), KILL_GRACE_S)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+    await proc.wait()
+
+
+async def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    total_seconds: float | None = None,
+    progress: ProgressFn = no_progress,
+    stage: str = "render",
+    ffmpeg_path: str | None = None,
+    output_dir: Path | None = None,
+    expected_bytes: int = 0,
+) -> None:
+    """Run ``ffmpeg BASE_ARGS *args`` to completion; report ``out_time_us / total`` as progress.
+
+    Raises ToolFailed (with ffmpeg's last error line) or DiskFull (ENOSPC while writing). On
+    cancellation the child is terminated/killed and reaped before CancelledError propagates; the caller's
+    AtomicOutput removes the ``.part`` file.
+    """
+    exe = find_ffmpeg(ffmpeg_path)
+    kwargs: dict = {}
+    if sys.platform == "win32":
+        kwargs["creationflags"] = subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
+    proc = await asyncio.create_subprocess_exec(
+        exe, *BASE_ARGS, *args,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=_child_env(), **kwargs,
+    )
+    tail: deque[str] = deque(maxlen=8)
+
+    async def read_progress() -> None:
+        assert proc.stdout is not None
+        last = -1.0
+        async for raw in proc.stdout:
+            key, _, value = raw.decode("utf-8", "replace").strip().partition("=")
+            if key == "out_time_us" and total_seconds and value.lstrip("-").isdigit():
+                frac = min(1.0, max(0.0, int(value) / 1e6 / total_seconds))
+                if frac - last >= 0.005:
+                    last = frac
+                    progress(stage, frac)
+            elif key == "progress" and value == "end":
+                progress(stage, 1.0)
+
+    async def read_errors() -> None:
+        assert proc.stderr is not None
+        async for raw in proc.stderr:
+            line = raw.decode("utf-8", "replace").strip()
+            if line:
+                tail.append(line)
+
+    readers = asyncio.gather(read_progress(), read_errors())
+    try:
+        await readers
+        code = await proc.wait()
+    except BaseException:
+        readers.cancel()
+        with contextlib.suppress(BaseException):
+            await readers
+        await _stop(proc)
+        raise
+    if code != 0:
+        text = " ".join(tail)
+        if any(m in text for m in _ENOSPC_MARKERS):
+            folder = str(output_dir) if output_dir else "the output folder"
+            free = 0
+            with contextlib.suppress(OSError):
+                free = shutil.disk_usage(output_dir or ".").free // (1024 * 1024)
+            raise DiskFull(text, folder=folder, need_mb=max(1, expected_bytes // (1024 * 1024)), free_mb=free)
+        raise ToolFailed(tail[-1] if tail else f"ffmpeg exited with code {code}")

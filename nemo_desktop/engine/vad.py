@@ -1,0 +1,140 @@
+"""Speech spans with Silero VAD's ONNX model on onnxruntime (no torch).
+
+The model ships inside the ``silero_vad`` wheel (installed with --no-deps); importing that package needs
+torch, so we only locate its data file. Input: 16 kHz mono float32, 512-sample windows each preceded by
+the previous 64 samples of context, with the recurrent state carried across windows. The probabilities
+become spans with the same hysteresis rules as silero's ``get_speech_timestamps``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 16000
+WINDOW = 512
+CONTEXT = 64
+THRESHOLD = 0.5
+NEG_THRESHOLD = 0.35
+MIN_SPEECH_S = 0.25
+MIN_SILENCE_S = 0.10
+PAD_S = 0.03
+
+_lock = threading.Lock()
+_session = None
+
+
+def model_path() -> Path | None:
+    """The ONNX file: ``$NEMO_VAD_MODEL``, our resources, or the silero_vad wheel's data folder."""
+    env = os.environ.get("NEMO_VAD_MODEL")
+    if env:
+        return Path(env)
+    bundled = Path(__file__).resolve().parents[1] / "resources" / "silero_vad.onnx"
+    if bundled.exists():
+        return bundled
+    spec = importlib.util.find_spec("silero_vad")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    found = Path(list(spec.submodule_search_locations)[0]) / "data" / "silero_vad.onnx"
+    return found if found.exists() else None
+
+
+def _get_session():
+    global _session
+    with _lock:
+        if _session is None:
+            import onnxruntime as ort
+
+            path = model_path()
+            if path is None:
+                raise FileNotFoundError("silero_vad.onnx not found")
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = 1
+            opts.inter_op_num_threads = 1
+            _session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+        return _session
+
+
+def available() -> bool:
+    try:
+        _get_session()
+    except Exception:  # no model, no speech detection: analysis still runs
+        return False
+    return True
+
+
+def speech_probabilities(audio: np.ndarray, cancel: threading.Event | None = None) -> np.ndarray:
+    """One speech probability per 512-sample window of 16 kHz mono audio."""
+    sess = _get_session()
+    names = [i.name for i in sess.get_inputs()]
+    audio_name = next((n for n in names if n in ("input", "x")), names[0])
+    state_name = next((n for n in names if n in ("state", "h")), None)
+    sr_name = next((n for n in names if n == "sr"), None)
+    out_names = [o.name for o in sess.get_outputs()]
+    n = len(audio) // WINDOW + (1 if len(audio) % WINDOW else 0)
+    padded = np.zeros(n * WINDOW, np.float32)
+    padded[: len(audio)] = audio
+    state = np.zeros((2, 1, 128), np.float32)
+    context = np.zeros(CONTEXT, np.float32)
+    sr = np.array(SAMPLE_RATE, dtype=np.int64)
+    probs = np.zeros(n, np.float32)
+    for i in range(n):
+        if cancel is not None and i % 256 == 0 and cancel.is_set():
+            from nemo_desktop.core.errors import Cancelled
+
+            raise Cancelled()
+        chunk = padded[i * WINDOW : (i + 1) * WINDOW]
+        feeds = {audio_name: np.concatenate([context, chunk])[None, :]}
+        if state_name:
+            feeds[state_name] = state
+        if sr_name:
+            feeds[sr_name] = sr
+        out = sess.run(out_names, feeds)
+        probs[i] = float(np.asarray(out[0]).reshape(-1)[0])
+        if len(out) > 1:
+            state = out[1]
+        context = chunk[-CONTEXT:]
+    return probs
+
+
+def speech_spans(audio: np.ndarray, cancel: threading.Event | None = None) -> tuple[tuple[float, float], ...]:
+    """Speech spans (seconds) in 16 kHz mono audio, with silero's hysteresis, minimums and padding."""
+    if len(audio) < WINDOW:
+        return ()
+    probs = speech_probabilities(audio, cancel)
+    return spans_from_probabilities(probs, len(audio) / SAMPLE_RATE)
+
+
+def spans_from_probabilities(probs: np.ndarray, duration: float) -> tuple[tuple[float, float], ...]:
+    hop = WINDOW / SAMPLE_RATE
+    spans: list[list[float]] = []
+    triggered = False
+    start = 0.0
+    silence_from: float | None = None
+    for i, p in enumerate(probs):
+        t = i * hop
+        if p >= THRESHOLD:
+            silence_from = None
+            if not triggered:
+                triggered, start = True, t
+        elif triggered and p < NEG_THRESHOLD:
+            if silence_from is None:
+                silence_from = t
+            if t + hop - silence_from >= MIN_SILENCE_S:
+                spans.append([start, silence_from])
+                triggered, silence_from = False, None
+    if triggered:
+        spans.append([start, silence_from if silence_from is not None else len(probs) * hop])
+    spans = [s for s in spans if s[1] - s[0] >= MIN_SPEECH_S]
+    out: list[list[float]] = []
+    for a, b in spans:
+        a, b = max(0.0, a - PAD_S), min(duration, b + PAD_S)
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return tuple((round(a, 3), round(b, 3)) for a, b in out)
