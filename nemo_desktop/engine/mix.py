@@ -1,0 +1,233 @@
+"""Music stems + the clips' own sound → the final stereo track.
+
+Order matters: duck the music under speech, set the music's level relative to the clip sound (the
+person's "quieter music"), fade the edges, normalise the total to −16 LUFS, then a look-ahead true-peak
+limiter keeps it under −1 dBTP; loudness is re-checked after limiting.
+
+"Quieter music" means quieter *relative to the clip's own sound*: the music gain is applied to the music
+alone before the total is normalised, so voices and ambience come forward while the programme stays at
+−16 LUFS. With no clip sound there is nothing to be relative to, so the gain lowers the whole programme
+instead: target = −16 + gain, never above −16 (a louder request cannot push past the delivery target).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage, signal
+from scipy.io import wavfile
+
+TARGET_LUFS = -16.0
+CEILING_DBTP = -1.0
+DUCK_DB = -22.0            # music level under speech, relative to its normal level
+DUCK_ATTACK = 0.35         # seconds: music is fully down when the voice starts
+DUCK_RELEASE = 0.5         # seconds: music is back within 0.5 s after the voice stops
+BRIDGE_GAP = 1.0           # pauses shorter than this between two speech spans stay ducked
+FADE_IN = 0.02
+FADE_OUT = 0.15
+_SILENCE = 1e-7
+
+
+def music_only(stems: dict[str, np.ndarray]) -> np.ndarray:
+    """The sum of the stems: the music track on its own."""
+    arrays = [np.asarray(a, dtype=np.float32) for a in stems.values()]
+    if not arrays:
+        return np.zeros((0, 2), dtype=np.float32)
+    out = np.zeros_like(arrays[0])
+    for a in arrays:
+        out += a
+    return out
+
+
+# ------------------------------------------------------------------------------------------ loudness
+
+_K_SHELF = ([1.53512485958697, -2.69169618940638, 1.19839281085285], [1.0, -1.69065929318241, 0.73248077421585])
+_K_HIGHPASS = ([1.0, -2.0, 1.0], [1.0, -1.99004745483398, 0.99007225036621])
+
+
+def integrated_loudness(audio: np.ndarray, sample_rate: int = 48000) -> float:
+    """ITU-R BS.1770-4 integrated loudness in LUFS (the algorithm pyloudnorm implements, vectorised).
+
+    At 48 kHz it uses the standard K-weighting coefficients and cumulative sums for the gated 400 ms
+    blocks, which is several times faster than pyloudnorm's block loop; other rates go to pyloudnorm.
+    """
+    x = np.asarray(audio, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    if sample_rate != 48000:
+        import pyloudnorm
+
+        return float(pyloudnorm.Meter(sample_rate).integrated_loudness(x))
+    block, step = int(0.4 * sample_rate), int(0.1 * sample_rate)
+    if x.shape[0] < block:
+        return float("-inf")
+    y = signal.lfilter(*_K_SHELF, x, axis=0)
+    y = signal.lfilter(*_K_HIGHPASS, y, axis=0)
+    power = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(y * y, axis=0)])
+    starts = np.arange(0, x.shape[0] - block + 1, step)
+    z = (power[starts + block] - power[starts]) / block          # (blocks, channels) mean squares
+    zsum = z.sum(axis=1)
+    with np.errstate(divide="ignore"):
+        lj = -0.691 + 10 * np.log10(zsum)
+    keep = lj > -70.0
+    if not np.any(keep):
+        return float("-inf")
+    rel = -0.691 + 10 * np.log10(zsum[keep].mean()) - 10.0
+    keep &= lj > rel
+    if not np.any(keep):
+        return float("-inf")
+    return float(-0.691 + 10 * np.log10(zsum[keep].mean()))
+
+
+# -------------------------------------------------------------------------------------------- peaks
+
+_OVERSAMPLE = 4
+_TP_FILTER = signal.firwin(48, 1.0 / _OVERSAMPLE, window=("kaiser", 8.0)) * _OVERSAMPLE
+
+
+def true_peak_envelope(audio: np.ndarray) -> np.ndarray:
+    """Per-sample true peak (max |x| over both channels and 4 interpolated points), 4× oversampled."""
+    x = np.asarray(audio, dtype=np.float64)
+    n = x.shape[0]
+    delay = (len(_TP_FILTER) - 1) // 2
+    up = signal.upfirdn(_TP_FILTER, x, up=_OVERSAMPLE, axis=0)[delay:delay + n * _OVERSAMPLE]
+    peak = np.abs(up).max(axis=1)
+    if len(peak) < n * _OVERSAMPLE:
+        peak = np.pad(peak, (0, n * _OVERSAMPLE - len(peak)))
+    return np.maximum(peak.reshape(n, _OVERSAMPLE).max(axis=1), np.abs(x).max(axis=1))
+
+
+def true_peak_db(audio: np.ndarray) -> float:
+    """The programme's true peak in dBTP."""
+    if audio.size == 0:
+        return float("-inf")
+    peak = float(true_peak_envelope(audio).max())
+    return 20 * np.log10(peak) if peak > 0 else float("-inf")
+
+
+def limit(audio: np.ndarray, ceiling_db: float = CEILING_DBTP, sample_rate: int = 48000) -> np.ndarray:
+    """Look-ahead true-peak limiter: gain drops smoothly before a peak, holds, and recovers.
+
+    The required gain at each peak is spread by a minimum filter (look-ahead and hold of 20 ms each
+    side) and smoothed by a 10 ms moving average; since every smoothed point averages values no larger
+    than the peak's own requirement, no peak gets through, and the gain never jumps (no clicks).
+    """
+    x = np.asarray(audio, dtype=np.float64)
+    ceiling = 10 ** ((ceiling_db - 0.15) / 20)
+    hold = int(0.02 * sample_rate)
+    smooth = int(0.005 * sample_rate)
+    for _ in range(4):
+        tp = true_peak_envelope(x)
+        if tp.max() <= ceiling * 1.0001:
+            break
+        need = np.minimum(1.0, ceiling / np.maximum(tp, 1e-12))
+        gain = ndimage.minimum_filter1d(need, size=2 * (hold + smooth) + 1, mode="nearest")
+        gain = ndimage.uniform_filter1d(gain, size=2 * smooth + 1, mode="nearest")
+        x = x * np.minimum(gain, 1.0)[:, None]
+        ceiling *= 0.995
+    return x
+
+
+# ------------------------------------------------------------------------------------------- ducking
+
+
+def merge_speech(speech: Sequence[tuple[float, float]], gap: float = BRIDGE_GAP) -> list[tuple[float, float]]:
+    """Speech spans sorted, with pauses shorter than ``gap`` bridged (the music does not bob up)."""
+    spans = sorted((float(s), float(e)) for s, e in speech if e > s)
+    merged: list[tuple[float, float]] = []
+    for s, e in spans:
+        if merged and s - merged[-1][1] < gap:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def duck_gain(n: int, speech: Sequence[tuple[float, float]], sample_rate: int = 48000,
+              depth_db: float = DUCK_DB) -> np.ndarray:
+    """Per-sample music gain: ``depth_db`` during speech, raised-cosine ramps in and out."""
+    depth = np.zeros(n, dtype=np.float64)
+    t_end = n / sample_rate
+    for s, e in merge_speech(speech):
+        if e <= 0 or s >= t_end:
+            continue
+        xs = [s - DUCK_ATTACK, s, e, e + DUCK_RELEASE]
+        i0, i1 = max(0, int(xs[0] * sample_rate)), min(n, int(np.ceil(xs[3] * sample_rate)) + 1)
+        t = np.arange(i0, i1) / sample_rate
+        d = np.interp(t, xs, [0.0, 1.0, 1.0, 0.0])
+        d = 0.5 - 0.5 * np.cos(np.pi * d)
+        depth[i0:i1] = np.maximum(depth[i0:i1], d)
+    return 10 ** (depth * depth_db / 20)
+
+
+# ----------------------------------------------------------------------------------------------- mix
+
+
+def _edge_fades(x: np.ndarray, sample_rate: int) -> None:
+    n = x.shape[0]
+    k = min(n, int(FADE_IN * sample_rate))
+    x[:k] *= (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, k)))[:, None]
+    k = min(n, int(FADE_OUT * sample_rate))
+    x[n - k:] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, k)))[:, None]
+
+
+def _as_stereo(a: np.ndarray, n: int) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 1:
+        a = a[:, None]
+    if a.shape[1] == 1:
+        a = np.repeat(a, 2, axis=1)
+    out = np.zeros((n, 2))
+    m = min(n, a.shape[0])
+    out[:m] = a[:m, :2]
+    return out
+
+
+def mix(stems: dict[str, np.ndarray], clip_audio: np.ndarray | None, speech: Sequence[tuple[float, float]],
+        sample_rate: int = 48000, music_gain_db: float = 0.0) -> np.ndarray:
+    """The final programme: float32 (n, 2) at ``sample_rate``, −16 LUFS, ≤ −1 dBTP, ducked under speech."""
+    music = music_only(stems).astype(np.float64)
+    if clip_audio is None and music.shape[0] == 0:
+        return np.zeros((0, 2), dtype=np.float32)
+    n = music.shape[0] if music.shape[0] else np.asarray(clip_audio).shape[0]
+    music = _as_stereo(music, n) if music.shape[0] else np.zeros((n, 2))
+    music *= duck_gain(n, speech, sample_rate)[:, None]
+    clip = _as_stereo(clip_audio, n) if clip_audio is not None else None
+    has_clip = clip is not None and float(np.max(np.abs(clip), initial=0.0)) > 1e-4
+    if has_clip:
+        music *= 10 ** (music_gain_db / 20)
+        total = music + clip
+        target = TARGET_LUFS
+    else:
+        total = music
+        target = TARGET_LUFS + min(music_gain_db, 0.0)
+    _edge_fades(total, sample_rate)
+    loud = integrated_loudness(total, sample_rate)
+    if not np.isfinite(loud):
+        return limit(total, sample_rate=sample_rate).astype(np.float32)
+    for _ in range(3):
+        total *= 10 ** ((target - loud) / 20)
+        total = limit(total, sample_rate=sample_rate)
+        loud = integrated_loudness(total, sample_rate)
+        if abs(loud - target) < 0.25:
+            break
+    return total.astype(np.float32)
+
+
+def write_wav(path: Path, audio: np.ndarray, sample_rate: int = 48000, *, float32: bool = False) -> None:
+    """Write 16-bit PCM (or float32) WAV atomically: to ``<path>.part``, then rename into place."""
+    path = Path(path)
+    part = path.with_suffix(path.suffix + ".part")
+    data = np.asarray(audio, dtype=np.float32)
+    if not float32:
+        data = np.round(np.clip(data, -1.0, 1.0) * 32767.0).astype(np.int16)
+    try:
+        with open(part, "wb") as fh:
+            wavfile.write(fh, sample_rate, data)
+        os.replace(part, path)
+    finally:
+        if part.exists():
+            part.unlink()
