@@ -1,0 +1,85 @@
+"""The render lifecycle of §5: submit with a fresh id (one retry with a new id), then poll that id.
+
+Polling waits ``interval`` seconds between polls (settings.poll_seconds, 30 s by default — the skill's
+cadence; ``NEMO_POLL_SECONDS`` shortens it) until a deadline of five minutes or ten polls, whichever is
+longer. Transient poll errors (network, 408, 429, 5xx) keep polling the same id: resubmitting would start
+a second render. ``failed`` is terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nemo_desktop.cloud.api import NemoApi, RenderStatus
+from nemo_desktop.cloud.envelope import Transient
+from nemo_desktop.core.errors import (
+    AuthExpired,
+    CloudError,
+    ExportNotAllowed,
+    NoCredits,
+    Offline,
+    RateLimited,
+    RenderFailed,
+    ServerError,
+    SessionGone,
+)
+
+log = logging.getLogger(__name__)
+DEADLINE_SECONDS = 300.0
+MIN_POLLS = 10
+_FATAL_ON_SUBMIT = (AuthExpired, ExportNotAllowed, NoCredits, SessionGone)
+_TRANSIENT = (Offline, ServerError, RateLimited, Transient)
+
+
+def new_render_id() -> str:
+    return f"render_{int(time.time() * 1000)}_{uuid.uuid4().hex[:8]}"
+
+
+async def submit(api: NemoApi, session_id: str, draft_raw: dict[str, Any]) -> str:
+    """Submit and return the render id; a failed submission is retried once with a new id."""
+    render_id = new_render_id()
+    try:
+        await api.submit_render(render_id, session_id, draft_raw)
+        return render_id
+    except _FATAL_ON_SUBMIT:
+        raise
+    except CloudError as err:  # any other refusal or failure: one more try with a new id
+        log.info("render submit failed (%s); retrying once with a new id", err.code)
+    render_id = new_render_id()
+    await api.submit_render(render_id, session_id, draft_raw)
+    return render_id
+
+
+async def wait_done(api: NemoApi, render_id: str, *, interval: float, sleep: Callable[[float], Awaitable[None]],
+                    clock: Callable[[], float] = time.monotonic,
+                    report: Callable[[float | None], None] = lambda f: None) -> RenderStatus:
+    """Poll until ``completed`` (returned) or ``failed``/deadline (RenderFailed)."""
+    interval = max(0.01, interval)
+    deadline = clock() + max(DEADLINE_SECONDS, interval * MIN_POLLS)
+    last_error: Exception | None = None
+    while True:
+        await sleep(interval)
+        try:
+            status = await api.poll_render(render_id)
+        except _TRANSIENT as err:
+            last_error = err
+            log.info("render poll failed transiently (%s); polling the same id again", err.code)
+        else:
+            last_error = None
+            if status.status in ("completed", "complete", "succeeded", "success", "done"):
+                if not status.url:
+                    log.info("render completed without a URL; the download route will be used")
+                report(1.0)
+                return status
+            if status.status in ("failed", "error", "cancelled", "canceled"):
+                raise RenderFailed(status.error or status.status)
+            report(status.progress)
+        if clock() >= deadline:
+            detail = f"no result after {round(DEADLINE_SECONDS / 60)} minutes"
+            if last_error is not None:
+                detail += f"; last error: {last_error.detail}"
+            raise RenderFailed(detail)
