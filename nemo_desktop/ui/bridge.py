@@ -1,0 +1,354 @@
+"""The one owner of the Session and of every asyncio task the window starts.
+
+Widgets never create tasks: they call the bridge, which keeps strong references, runs one job at a time,
+turns core events into Qt signals (progress throttled to ~20 Hz so a chatty encoder cannot flood the
+event queue), and on shutdown cancels and awaits everything so that no ffmpeg child or ``.part`` file
+outlives the window. The bridge decides nothing about media, intents or names: that is the Session's job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nemo_desktop import engines, paths
+from nemo_desktop.core.errors import CloudError, InternalError, NemoError
+from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Notice, Progress, Reply, Status
+from nemo_desktop.core.ports import Backend
+from nemo_desktop.core.session import Session
+from nemo_desktop.i18n import _
+from nemo_desktop.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.05  # seconds between progress signals (~20 Hz)
+SHUTDOWN_TIMEOUT = 8.0
+
+BackendFactory = Callable[[str, Settings, Callable[[str], None]], Awaitable[Backend]]
+Reachability = Callable[[], Awaitable[bool]]
+
+
+async def default_backend_factory(choice: str, settings: Settings, notice: Callable[[str], None]) -> Backend:
+    return await engines.choose_backend(choice, settings, seed=settings.seed, notice=notice)
+
+
+class Bridge(QObject):
+    """Session ⇄ Qt. All methods are called on the GUI thread; none of them blocks."""
+
+    status = Signal(str)
+    progress = Signal(str, float)  # stage, fraction (or -1.0 when unknown)
+    reply = Signal(str)
+    userLine = Signal(str)
+    draftChanged = Signal(object)  # Draft
+    exportReady = Signal(object)  # Path
+    notice = Signal(str, str)  # text, level
+    failed = Signal(object)  # NemoError
+    busyChanged = Signal(bool)
+    jobStarted = Signal(str)  # kind: start | add | send | export
+    jobFinished = Signal(str, bool)  # kind, ok
+    engineChanged = Signal(str)  # backend.name
+    creditsChanged = Signal(object)  # Credits | None
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        backend_factory: BackendFactory = default_backend_factory,
+        reachability: Reachability | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self._backend_factory = backend_factory
+        self._reachability = reachability
+        self.session: Session | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._job: asyncio.Task[Any] | None = None
+        self._job_kind = ""
+        self._pending_media: list[Path] = []
+        self._closed = False
+        self._last_progress = 0.0
+        self._queued_progress: tuple[str, float] | None = None
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.timeout.connect(self._flush_progress)
+
+    # --- state -----------------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None and not self._job.done()
+
+    @property
+    def job_kind(self) -> str:
+        return self._job_kind if self.busy else ""
+
+    @property
+    def engine_name(self) -> str:
+        return self.session.backend.name if self.session else ""
+
+    def tasks(self) -> set[asyncio.Task[Any]]:
+        return set(self._tasks)
+
+    # --- events → signals ------------------------------------------------------------------------------
+
+    def _sink(self, event: Event) -> None:
+        """The Session's EventSink; always called on the loop (GUI) thread."""
+        if self._closed and not isinstance(event, Failed):
+            return
+        if isinstance(event, Progress):
+            self._throttle(event.stage, -1.0 if event.fraction is None else float(event.fraction))
+        elif isinstance(event, Status):
+            self.status.emit(event.text)
+        elif isinstance(event, Reply):
+            self.reply.emit(event.text)
+        elif isinstance(event, DraftChanged):
+            self.draftChanged.emit(event.draft)
+        elif isinstance(event, ExportReady):
+            self.exportReady.emit(event.path)
+        elif isinstance(event, Notice):
+            self.notice.emit(event.text, event.level)
+        elif isinstance(event, Failed):
+            self.failed.emit(event.error)
+
+    def _throttle(self, stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self._last_progress >= PROGRESS_INTERVAL or fraction >= 1.0:
+            self._queued_progress = None
+            self._progress_timer.stop()
+            self._last_progress = now
+            self.progress.emit(stage, fraction)
+        else:
+            self._queued_progress = (stage, fraction)
+            if not self._progress_timer.isActive():
+                wait = PROGRESS_INTERVAL - (now - self._last_progress)
+                self._progress_timer.start(max(1, int(wait * 1000)))
+
+    def _flush_progress(self) -> None:
+        if self._queued_progress is not None:
+            stage, fraction = self._queued_progress
+            self._queued_progress = None
+            self._last_progress = time.monotonic()
+            self.progress.emit(stage, fraction)
+
+    # --- tasks -----------------------------------------------------------------------------------------
+
+    def set_reachability(self, reachability: Reachability) -> None:
+        self._reachability = reachability
+
+    def spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any] | None:
+        """Run a small background coroutine (thumbnail, reachability) owned and cancelled by the bridge."""
+        if self._closed:
+            if asyncio.iscoroutine(coro):
+                coro.close()
+            return None
+        return self._spawn(coro, name)
+
+    def _spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        task.set_name(f"nemo-ui-{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _start_job(self, kind: str, make: Callable[[], Awaitable[Any]]) -> bool:
+        """Start one job; refuses (with a notice) while another runs or before the engine is ready."""
+        if self._closed:
+            return False
+        if self.busy:
+            self.notice.emit(_("Another job is still running. Wait for it or cancel it first."), "warning")
+            return False
+        self._job_kind = kind
+        self._job = self._spawn(self._run_job(kind, make), kind)
+        return True
+
+    async def _run_job(self, kind: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        self.busyChanged.emit(True)
+        self.jobStarted.emit(kind)
+        ok = False
+        try:
+            result = await make()
+            ok = True
+            return result
+        except asyncio.CancelledError:
+            raise
+        except NemoError:
+            pass  # the Session already sent a Failed event with the sentence
+        except Exception as exc:  # a bug must not kill the window
+            log.exception("job %s crashed", kind)
+            self.failed.emit(InternalError(type(exc).__name__))
+        finally:
+            self._flush_progress()
+            self._job = None
+            if not self._closed:
+                self.busyChanged.emit(False)
+                self.jobFinished.emit(kind, ok)
+                if self._pending_media and self.session is not None:
+                    queued, self._pending_media = self._pending_media, []
+                    QTimer.singleShot(0, lambda: self.add_media(queued))
+                elif ok and kind in ("send", "export"):
+                    self._spawn(self._refresh_credits(), "credits")
+        return None
+
+    # --- actions ---------------------------------------------------------------------------------------
+
+    def start(self, choice: str | None = None) -> bool:
+        """Pick the engine (Auto falls back to built-in when the cloud is unreachable) and start a Session."""
+        return self._start_job("start", lambda: self._open(choice or self.settings.engine))
+
+    async def _open(self, choice: str) -> None:
+        if self.session is not None:
+            old, self.session = self.session, None
+            await old.aclose()
+        resolved = choice
+        if choice == "auto":
+            online = await self._reachable()
+            resolved = "cloud" if online else "builtin"
+            if not online:
+                self.notice.emit(_("Offline — using the built-in engine."), "info")
+        backend = await self._make_backend(resolved)
+        session = Session(backend, self._sink, output_dir=self.settings.output_folder,
+                          autosave=paths.get().data / "draft.json")
+        try:
+            await session.start()
+        except CloudError as err:
+            await session.aclose()
+            if choice != "auto":
+                self.failed.emit(err)
+                raise
+            self.notice.emit(_("The cloud did not answer — using the built-in engine."), "info")
+            session = Session(await self._make_backend("builtin"), self._sink,
+                              output_dir=self.settings.output_folder, autosave=paths.get().data / "draft.json")
+            await session.start()
+        self.session = session
+        self.engineChanged.emit(backend_label(session.backend.name))
+        self.draftChanged.emit(session.draft)
+
+    async def _make_backend(self, choice: str) -> Backend:
+        def notice(text: str) -> None:
+            self.notice.emit(text, "info")
+
+        try:
+            return await self._backend_factory(choice, self.settings, notice)
+        except ImportError as exc:
+            if choice == "builtin":
+                err = InternalError(_("the built-in engine is not installed"))
+                self.failed.emit(err)
+                raise err from exc
+            self.notice.emit(_("The cloud engine is not available — using the built-in engine."), "info")
+            return await self._make_backend("builtin")
+
+    async def _reachable(self) -> bool:
+        if self._reachability is not None:
+            return await self._reachability()
+        try:
+            return await engines.cloud_reachable(self.settings)
+        except Exception:  # no cloud package, no network: all mean "not reachable"
+            return False
+
+    def add_media(self, files: list[Path]) -> bool:
+        """Add files; while another job runs they are queued and added right after it."""
+        if not files:
+            return False
+        if self.busy or self.session is None:
+            self._pending_media.extend(files)
+            return True
+        session = self.session
+        return self._start_job("add", lambda: session.add_media(list(files)))
+
+    def replace_media(self, files: list[Path]) -> bool:
+        """Remove or reorder clips: a fresh engine session gets the remaining clips in the new order.
+
+        The Session has no remove/reorder call yet, so a new backend (empty state) is the honest way to
+        get a draft that holds exactly these clips.
+        """
+        if self.busy:
+            self.notice.emit(_("Another job is still running. Wait for it or cancel it first."), "warning")
+            return False
+        engine = self.session.backend.name if self.session else ""
+        choice = "cloud" if engine == "NemoVideo cloud" else "builtin"
+
+        async def run() -> None:
+            old, self.session = self.session, None
+            if old is not None:
+                old.clear()
+                await old.aclose()
+            backend = await self._make_backend(choice)
+            self.session = Session(backend, self._sink, output_dir=self.settings.output_folder,
+                                   autosave=paths.get().data / "draft.json")
+            await self.session.backend.connect()
+            self.session.clear()
+            self.draftChanged.emit(self.session.draft)
+            if files:
+                await self.session.add_media(list(files))
+
+        return self._start_job("add", run)
+
+    def send(self, text: str) -> bool:
+        text = text.strip()
+        if not text or self.session is None:
+            return False
+        session = self.session
+        if self._start_job("send", lambda: session.send(text)):
+            self.userLine.emit(text)
+            return True
+        return False
+
+    def export(self) -> bool:
+        if self.session is None:
+            return False
+        session = self.session
+        return self._start_job("export", lambda: session.export())
+
+    async def _refresh_credits(self) -> None:
+        session = self.session
+        if session is None or session.backend.name == "built-in":
+            self.creditsChanged.emit(None)
+            return
+        try:
+            credits = await session.backend.credits()
+        except Exception as exc:  # a balance is nice to have, never an error
+            log.info("credits not refreshed: %s", exc)
+            return
+        self.creditsChanged.emit(credits)
+
+    def cancel(self) -> None:
+        """Cancel the running job; the Session reports Cancelled and the backend cleans up."""
+        self._pending_media.clear()
+        if self._job is not None and not self._job.done():
+            self._job.cancel()
+
+    async def shutdown(self, timeout: float = SHUTDOWN_TIMEOUT) -> None:
+        """Cancel every task, wait for their clean-up (bounded), then close the Session. Idempotent."""
+        if self._closed:
+            return
+        self._pending_media.clear()
+        tasks = [t for t in self._tasks if not t.done() and t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            done, pending = await asyncio.wait(tasks, timeout=timeout)
+            for task in pending:
+                log.warning("task %s did not stop within %.0f s", task.get_name(), timeout)
+        self._closed = True
+        self._progress_timer.stop()
+        if self.session is not None:
+            try:
+                await asyncio.wait_for(self.session.aclose(), timeout)
+            except Exception as exc:  # closing must finish whatever happens
+                log.warning("session did not close cleanly: %s", exc)
+
+
+def backend_label(name: str) -> str:
+    """The engine's name as the status bar says it."""
+    if name == "built-in":
+        return _("Built-in")
+    if name == "NemoVideo cloud":
+        return _("NemoVideo cloud")
+    return name

@@ -1,0 +1,199 @@
+"""Telling the person what happened without getting in the way: a banner, online state, tray messages.
+
+Online state comes from two sources: Qt's QNetworkInformation (when a backend exists; "Unknown" means
+"try") says when the link changes, and a real reachability check of the cloud has the final word. The
+check is injected so tests never touch the network. Tray messages are only sent when the window is not
+focused, and only where the platform supports them; every message also shows in the window's banner.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
+
+from nemo_desktop import engines
+from nemo_desktop.i18n import _
+from nemo_desktop.settings import Settings
+
+log = logging.getLogger(__name__)
+Reachability = Callable[[], Awaitable[bool]]
+Spawn = Callable[[Awaitable[Any], str], Any]
+LEVEL_STYLE = {
+    "info": "background:#e8f1fb; color:#1b3a5c; border:1px solid #b6cfe9;",
+    "warning": "background:#fff4d6; color:#5c4300; border:1px solid #e6c66a;",
+    "error": "background:#fde7e7; color:#6b1010; border:1px solid #e3a1a1;",
+    "success": "background:#e6f6ea; color:#174d25; border:1px solid #a8d7b4;",
+}
+
+
+async def cloud_reachable(settings: Settings) -> bool:
+    """The default check: does the NemoVideo API answer? (False when the cloud package is missing.)"""
+    try:
+        return await engines.cloud_reachable(settings)
+    except ImportError:
+        return False
+
+
+class Banner(QFrame):
+    """An in-window message bar with optional action buttons and a Dismiss button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setAccessibleName(_("Notification"))
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.level = ""
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(10, 6, 6, 6)
+        self._layout.addWidget(self.label, 1)
+        self._actions: list[QPushButton] = []
+        self.dismiss = QPushButton(_("Dismiss"))
+        self.dismiss.clicked.connect(self.hide)
+        self._layout.addWidget(self.dismiss)
+        self.hide()
+
+    def show_message(self, text: str, level: str = "info",
+                     actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
+        for button in self._actions:
+            self._layout.removeWidget(button)
+            button.deleteLater()
+        self._actions = []
+        for label, callback in actions or []:
+            button = QPushButton(label)
+            button.clicked.connect(callback)
+            self._layout.insertWidget(self._layout.count() - 1, button)
+            self._actions.append(button)
+        self.level = level
+        self.label.setText(text)
+        self.setStyleSheet(f"#banner {{ {LEVEL_STYLE.get(level, LEVEL_STYLE['info'])} border-radius:6px; }}"
+                           "#banner QLabel { border: none; background: transparent; }")
+        self.setAccessibleDescription(text)
+        self.show()
+
+    @property
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+    def action_labels(self) -> list[str]:
+        return [b.text() for b in self._actions]
+
+    def trigger(self, label: str) -> None:
+        for b in self._actions:
+            if b.text() == label:
+                b.click()
+
+
+class Notifier(QObject):
+    """Online/offline tracking and export notifications."""
+
+    onlineChanged = Signal(bool)
+
+    def __init__(
+        self,
+        banner: Banner,
+        window: QWidget,
+        reachability: Reachability,
+        spawn: Spawn,
+        *,
+        system_monitor: bool = True,
+        open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl,
+    ) -> None:
+        super().__init__(window)
+        self.banner = banner
+        self.window = window
+        self._reachability = reachability
+        self._spawn = spawn
+        self._open_url = open_url
+        self.online: bool | None = None
+        self._tray: QSystemTrayIcon | None = None
+        self._info: Any = None
+        if system_monitor:
+            self._watch_system()
+
+    # --- online state ----------------------------------------------------------------------------------
+
+    def _watch_system(self) -> None:
+        try:
+            from PySide6.QtNetwork import QNetworkInformation
+
+            if not QNetworkInformation.instance() and not QNetworkInformation.loadDefaultBackend():
+                return
+            self._info = QNetworkInformation.instance()
+        except Exception as exc:  # no backend: the reachability check alone decides
+            log.info("no network information backend: %s", exc)
+            return
+        if self._info is not None:
+            self._info.reachabilityChanged.connect(self._on_reachability)
+
+    def _on_reachability(self, reachability: Any) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if reachability == QNetworkInformation.Reachability.Disconnected:
+            self.set_online(False)
+        else:  # Online, Site, Local, Unknown: ask the cloud itself
+            self._spawn(self.check(), "reachability")
+
+    async def check(self) -> bool:
+        """Ask whether the cloud answers; updates the banner and the status bar. Never raises."""
+        try:
+            online = bool(await self._reachability())
+        except Exception as exc:  # any failure to check means "not reachable"
+            log.info("reachability check failed: %s", exc)
+            online = False
+        self.set_online(online)
+        return online
+
+    def set_online(self, online: bool) -> None:
+        previous, self.online = self.online, online
+        if previous == online:
+            return
+        self.onlineChanged.emit(online)
+        if not online:
+            self.banner.show_message(_("You are offline. The built-in engine keeps working without a "
+                                       "connection."), "warning")
+        elif previous is False:
+            self.banner.show_message(_("You are back online. The NemoVideo cloud can be used again."), "info")
+
+    # --- job outcomes ----------------------------------------------------------------------------------
+
+    def export_done(self, path: Path) -> None:
+        folder = path.parent
+
+        def open_folder() -> None:
+            self._open_url(QUrl.fromLocalFile(str(folder)))
+
+        def play() -> None:
+            self._open_url(QUrl.fromLocalFile(str(path)))
+
+        text = _("Saved {name} in {folder}.").format(name=path.name, folder=folder)
+        self.banner.show_message(text, "success", [(_("Open folder"), open_folder), (_("Play"), play)])
+        self._tray_message(_("Export finished"), text, QSystemTrayIcon.MessageIcon.Information)
+
+    def job_failed(self, text: str) -> None:
+        self.banner.show_message(text, "error")
+        self._tray_message(_("Export failed"), text, QSystemTrayIcon.MessageIcon.Warning)
+
+    def _tray_message(self, title: str, text: str, icon: QSystemTrayIcon.MessageIcon) -> None:
+        if self.window.isActiveWindow():
+            return
+        if not QSystemTrayIcon.isSystemTrayAvailable() or not QSystemTrayIcon.supportsMessages():
+            return
+        if self._tray is None:
+            app_icon = self.window.windowIcon()
+            self._tray = QSystemTrayIcon(app_icon if not app_icon.isNull() else QIcon(), self)
+            self._tray.messageClicked.connect(self._raise_window)
+            self._tray.show()
+        self._tray.showMessage(title, text, icon, 8000)
+
+    def _raise_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()

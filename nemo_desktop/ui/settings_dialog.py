@@ -1,0 +1,141 @@
+"""Settings: engine, output folder, language, seed, token and ffmpeg path.
+
+The token is write-only here: the dialog shows whether one is set and where it comes from, can clear
+it, and stores a pasted one through TokenStore (0600 file) — it never displays, logs or keeps it. The
+dialog is opened non-modally with ``open()``; ``applied`` tells the window what changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from nemo_desktop.i18n import _
+from nemo_desktop.secrets import TokenStore
+from nemo_desktop.settings import Settings
+
+ENGINE_CHOICES = (("auto", "Auto"), ("builtin", "Built-in"), ("cloud", "NemoVideo cloud"))
+LANGUAGE_CHOICES = (("", "System"), ("en", "English"), ("zh_CN", "简体中文"))
+
+
+def token_status_text(store: TokenStore) -> str:
+    status = store.status()
+    if not status.present:
+        return _("not set")
+    source = _("from environment") if status.source == "environment" else _("from file")
+    return _("set ({source})").format(source=source)
+
+
+class SettingsDialog(QDialog):
+    applied = Signal(object, object)  # new Settings, old Settings
+
+    def __init__(self, settings: Settings, store: TokenStore | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Settings"))
+        self.settings = settings
+        self.store = store or TokenStore()
+
+        self.engine = QComboBox()
+        for value, label in ENGINE_CHOICES:
+            self.engine.addItem(_(label), value)
+        self.engine.setCurrentIndex(max(0, self.engine.findData(settings.engine)))
+        self.engine.setAccessibleName(_("Engine"))
+
+        self.output = QLineEdit(settings.output_dir)
+        self.output.setPlaceholderText(str(settings.output_folder()))
+        self.output.setAccessibleName(_("Output folder"))
+        browse = QPushButton(_("Choose…"))
+        browse.setAccessibleName(_("Choose the output folder"))
+        browse.clicked.connect(self._browse)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.output, 1)
+        out_row.addWidget(browse)
+
+        self.language = QComboBox()
+        for value, label in LANGUAGE_CHOICES:
+            self.language.addItem(_(label) if value != "zh_CN" else label, value)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.language.setAccessibleName(_("Language"))
+
+        self.seed = QLineEdit("" if settings.seed is None else str(settings.seed))
+        self.seed.setPlaceholderText(_("random"))
+        self.seed.setAccessibleName(_("Seed"))
+
+        self.token_status = QLabel(token_status_text(self.store))
+        self.token_status.setAccessibleName(_("Token status"))
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(_("Paste a NemoVideo token to use it"))
+        self.token.setAccessibleName(_("New token"))
+        self.clear_token = QPushButton(_("Sign out"))
+        self.clear_token.setAccessibleName(_("Sign out and clear the stored token"))
+        self.clear_token.clicked.connect(self._clear_token)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_status)
+        token_row.addWidget(self.clear_token)
+
+        self.ffmpeg = QLineEdit(settings.ffmpeg_path)
+        self.ffmpeg.setPlaceholderText(_("bundled ffmpeg"))
+        self.ffmpeg.setAccessibleName(_("ffmpeg path"))
+
+        self.error = QLabel("")
+        self.error.setStyleSheet("color:#c0392b")
+
+        form = QFormLayout(self)
+        form.addRow(_("Engine:"), self.engine)
+        form.addRow(_("Output folder:"), out_row)
+        form.addRow(_("Language:"), self.language)
+        form.addRow(_("Seed:"), self.seed)
+        form.addRow(_("Token:"), token_row)
+        form.addRow("", self.token)
+        form.addRow(_("ffmpeg:"), self.ffmpeg)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._apply)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Output folder"), self.output.text()
+                                                  or str(self.settings.output_folder()))
+        if folder:
+            self.output.setText(folder)
+
+    def _clear_token(self) -> None:
+        self.store.clear()
+        self.token.clear()
+        self.token_status.setText(token_status_text(self.store))
+
+    def _apply(self) -> None:
+        seed_text = self.seed.text().strip()
+        try:
+            seed = int(seed_text) if seed_text else None
+        except ValueError:
+            self.error.setText(_("The seed must be a whole number, or empty for a random one."))
+            self.seed.setFocus()
+            return
+        old = self.settings
+        new = old.replace(
+            engine=str(self.engine.currentData()),
+            output_dir=self.output.text().strip(),
+            language=str(self.language.currentData()),
+            seed=seed,
+            ffmpeg_path=self.ffmpeg.text().strip(),
+        )
+        pasted = self.token.text().strip()
+        if pasted:
+            self.store.save(pasted)
+            self.token.clear()
+        self.applied.emit(new, old)
+        self.accept()
