@@ -174,7 +174,8 @@ def make_clip(
 
 def make_image(path: Path, size: tuple[int, int] = (800, 600), source: str = "testsrc2") -> Made:
     """A still image (format from the suffix: png, jpg, webp) of a lavfi test picture."""
-    ffmpeg("-f", "lavfi", "-i", f"{source}=s={size[0]}x{size[1]}:d=1", "-frames:v", "1", str(path))
+    spec = f"{source}:" if "=" in source else f"{source}="
+    ffmpeg("-f", "lavfi", "-i", f"{spec}s={size[0]}x{size[1]}:d=1", "-frames:v", "1", str(path))
     return Made(Path(path), 0.0, size=size)
 
 

@@ -28,7 +28,7 @@ from nemo_desktop.core.media import Kind
 from nemo_desktop.engine import vad
 from nemo_desktop.engine.probe import MediaInfo, probe
 
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 COLOUR_FPS = 6.0  # colour samples per second
 CURVE_HOP = 0.25  # timeline grid of the visual curves (s)
 LOUDNESS_HOP = 0.1  # loudness curve hop (s)
@@ -220,7 +220,8 @@ class _Scanner:
         resampler = None
         if audio is not None:
             audio.thread_type = "AUTO"
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=vad.SAMPLE_RATE)
+            # keep the source layout and average channels ourselves: swresample's downmix adds +3 dB
+            resampler = av.AudioResampler(format="fltp", rate=vad.SAMPLE_RATE)
         if video is not None:
             video.thread_type = "AUTO"
         still = info.kind is Kind.IMAGE and not info.animated
@@ -238,13 +239,13 @@ class _Scanner:
                         return
                 elif resampler is not None:
                     for out in resampler.resample(frame):
-                        self.audio_chunks.append(out.to_ndarray().reshape(-1).copy())
+                        self.audio_chunks.append(out.to_ndarray().mean(axis=0, dtype=np.float32))
                 if frame.time is not None and frame.time - self._last_report >= total / 100:
                     self._last_report = frame.time
                     self.progress("analyse", min(1.0, frame.time / total))
         if resampler is not None:
             for out in resampler.resample(None):
-                self.audio_chunks.append(out.to_ndarray().reshape(-1).copy())
+                self.audio_chunks.append(out.to_ndarray().mean(axis=0, dtype=np.float32))
 
     def _small(self, frame: av.VideoFrame, chroma: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         """Subsampled Y (and U, V) planes, read in place for 8-bit planar YUV; scaled otherwise."""
