@@ -60,6 +60,7 @@ class Scenario:
     upload_limit: int = 500 * 1024 * 1024
     drop_after: int = 3  # events before the connection is cut (turn="drop")
     fail: dict[str, list[int]] = field(default_factory=dict)  # route → statuses to answer first
+    retry_after: str = ""  # Retry-After header on the injected failures
     garbage: dict[str, int] = field(default_factory=dict)  # route → HTTP status of an HTML page
 
 
@@ -211,7 +212,9 @@ class FakeCloud:
             queued = self.sc.fail.get(route)
             if queued:
                 status = queued.pop(0)
-                return JSONResponse({"code": status, "message": f"injected {status}"}, status_code=status)
+                extra = {"Retry-After": self.sc.retry_after} if self.sc.retry_after else None
+                return JSONResponse({"code": status, "message": f"injected {status}"}, status_code=status,
+                                    headers=extra)
             if route in self.sc.garbage:
                 status = self.sc.garbage[route]
                 return Response("<html><body><h1>502 Bad Gateway</h1>nginx</body></html>", status_code=status,
