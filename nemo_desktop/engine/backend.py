@@ -1,0 +1,346 @@
+"""LocalBackend: the built-in offline engine behind the Backend protocol.
+
+add_media probes and analyses each file (cached by content), chat turns words into a MusicBrief and
+composes a score fitted to the cuts, export decodes the clips' sound, mixes the music under it (ducked
+under speech, loudness-normalised) and renders the MP4. CPU work runs in worker threads so the caller's
+event loop stays responsive; cancelling the awaiting task stops ffmpeg and the workers and leaves no file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nemo_desktop import paths
+from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment
+from nemo_desktop.core.events import DraftChanged, Event, ProgressFn, Reply, Status, no_progress
+from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
+from nemo_desktop.core.ports import Credits
+from nemo_desktop.engine import analysis, audio_io, render
+from nemo_desktop.engine.brief import MusicBrief, VideoTraits, make_brief, parse_duration_request, refine
+from nemo_desktop.engine.demo import make_plain_visual
+from nemo_desktop.engine.ffmpeg import find_ffmpeg
+from nemo_desktop.engine.mix import mix, music_only
+from nemo_desktop.engine.music.compose import Score, compose
+from nemo_desktop.engine.music.synth import STEMS, render_stems
+from nemo_desktop.engine.probe import MediaInfo, probe
+from nemo_desktop.engine.timeline import build_draft
+from nemo_desktop.i18n import language_of, tr
+from nemo_desktop.settings import Settings
+
+log = logging.getLogger(__name__)
+SAMPLE_RATE = 48000
+DEFAULT_MUSIC_SECONDS = 30.0
+
+
+def _next_seed(seed: int) -> int:
+    """"Another variation": a new seed that still follows from the first, so a seeded run is repeatable."""
+    return (seed * 1103515245 + 12345) % (2**31)
+
+
+def _brief_to_meta(brief: MusicBrief) -> dict[str, Any]:
+    return dataclasses.asdict(brief)
+
+
+def _brief_from_meta(data: dict[str, Any]) -> MusicBrief:
+    fields = {f.name for f in dataclasses.fields(MusicBrief)}
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            continue
+        if key == "intensity":
+            value = tuple(tuple(p) for p in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        clean[key] = value
+    return MusicBrief(**clean)
+
+
+@dataclasses.dataclass
+class _Music:
+    brief: MusicBrief
+    seed: int
+    score: Score
+    stems: dict[str, np.ndarray]
+
+
+class LocalBackend:
+    name = "built-in"
+
+    def __init__(self, settings: Settings | None = None, seed: int | None = None) -> None:
+        self.settings = settings or Settings()
+        self._seed = seed
+        self._infos: list[MediaInfo] = []
+        self._draft = Draft()
+        self._analysis: analysis.VideoAnalysis | None = None
+        self._music: _Music | None = None
+        self._brief: MusicBrief | None = None
+        self._generated: Path | None = None
+        self._cancel = threading.Event()
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    @property
+    def _ffmpeg(self) -> str | None:
+        return self.settings.ffmpeg_path or None
+
+    @property
+    def _cache(self) -> Path:
+        return paths.get().cache
+
+    async def _in_thread(self, fn: Any, *args: Any) -> Any:
+        """Run CPU work in a thread; a cancel of the awaiting task tells the worker to stop too."""
+        self._cancel.clear()
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except asyncio.CancelledError:
+            self._cancel.set()
+            raise
+
+    def _new_seed(self) -> int:
+        if self._seed is not None:
+            return self._seed
+        return int.from_bytes(os.urandom(4), "little") % (2**31)
+
+    def _rebuild_draft(self) -> Draft:
+        """Clips → draft, keeping the music segment (re-fitted later if the length changed)."""
+        draft = build_draft(self._infos, self.settings.image_seconds) if self._infos else Draft()
+        self._analysis = None
+        if self._music is not None:
+            self._music = None  # the video changed under it: the score is recomposed for the new cuts
+        self._draft = draft
+        return draft
+
+    # --- Backend protocol ------------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        find_ffmpeg(self._ffmpeg)  # fails early with a clear sentence when no ffmpeg can be found
+
+    async def add_media(self, paths_: list[Path], progress: ProgressFn) -> Draft:
+        infos: list[MediaInfo] = []
+        for path in paths_:
+            info = await self._in_thread(probe, path)
+            infos.append(info)
+
+        def analyse_all() -> None:
+            for i, info in enumerate(infos):
+                def sub(stage: str, frac: float | None, i: int = i) -> None:
+                    progress("analyse", None if frac is None else (i + frac) / len(infos))
+
+                analysis.analyse_clip(info, self._cache / "analysis", sub, self._cancel)
+
+        await self._in_thread(analyse_all)
+        if self._generated is not None:  # real clips replace the plain picture made for music alone
+            self._infos = [i for i in self._infos if i.path != self._generated]
+            self._generated = None
+        had_music = self._brief is not None
+        self._infos.extend(infos)
+        draft = self._rebuild_draft()
+        if had_music and self._brief is not None:
+            draft = await self._compose(self._brief, self._current_seed(), progress)
+        return draft
+
+    async def restore(self, draft: Draft) -> Draft | None:
+        """Adopt an autosaved draft: every source must still be there; the music is recomposed."""
+        sources = [s.source for s in draft.segments_of(VIDEO)] + [
+            s.source for s in draft.segments_of(AUDIO) if s.meta.get("role") != "music" and s.source]
+        if not sources:
+            return None
+        infos = [await self._in_thread(probe, Path(src)) for src in dict.fromkeys(sources)]
+        self._infos = infos
+        self._rebuild_draft()
+        music = draft.music()
+        if music is not None and isinstance(music.meta.get("brief"), dict):
+            self._brief = _brief_from_meta(music.meta["brief"])
+            self._seed = int(music.meta.get("seed", 0)) if self._seed is None else self._seed
+            return await self._compose(self._brief, int(music.meta.get("seed", 0)), no_progress)
+        return self._draft
+
+    async def state(self) -> Draft:
+        return self._draft.copy()
+
+    async def credits(self) -> Credits | None:
+        return None
+
+    async def aclose(self) -> None:
+        self._cancel.set()
+
+    # --- chat ------------------------------------------------------------------------------------------
+
+    def _current_seed(self) -> int:
+        return self._music.seed if self._music is not None else self._new_seed()
+
+    async def chat(self, text: str) -> AsyncIterator[Event]:
+        lang = language_of(text)
+        if not self._infos or self._generated is not None:
+            seconds = parse_duration_request(text)
+            if not self._infos or (seconds and self._generated is not None):
+                yield Status(tr("Making a plain picture for the music…", lang))
+                await self._plain_visual(seconds or DEFAULT_MUSIC_SECONDS)
+
+        if self._brief is not None:
+            change = refine(self._brief, text)
+            if change is not None:
+                async for event in self._apply(change.brief, list(change.kinds), change.describe(lang), lang):
+                    yield event
+                return
+        traits = await self._traits()
+        brief = make_brief(text, traits)
+        if self._brief is not None and brief.style == self._brief.style and not _mentions_music(text):
+            yield Reply(tr("I did not catch a change to the music. Try “faster”, “calmer”, “no drums”, "
+                           "“another variation” or a style such as “lo-fi”.", lang))
+            return
+        yield Status(tr("Composing: {brief}", lang).format(brief=brief.summary(lang)))
+        seed = self._music.seed if self._music is not None else self._new_seed()
+        draft = await self._compose(brief, seed, no_progress)
+        yield DraftChanged(draft)
+        yield Reply(self._composed_reply(lang))
+
+    async def _apply(self, brief: MusicBrief, kinds: list[str], said: str, lang: str) -> AsyncIterator[Event]:
+        if "remove" in kinds:
+            self._brief, self._music = None, None
+            self._draft = self._draft.without_music()
+            yield DraftChanged(self._draft.copy())
+            yield Reply(tr("Music removed. Describe the music you want to add it back.", lang))
+            return
+        seed = self._current_seed()
+        if "variation" in kinds:
+            seed = _next_seed(seed)
+        yield Status(tr("Composing: {brief}", lang).format(brief=brief.summary(lang)))
+        draft = await self._compose(brief, seed, no_progress)
+        yield DraftChanged(draft)
+        yield Reply(f"{said} {self._composed_reply(lang)}".strip())
+
+    def _composed_reply(self, lang: str) -> str:
+        assert self._music is not None
+        score = self._music.score
+        total = round(score.duration)
+        return tr("Music ready: {brief}, {bpm} BPM, {length}. Say “export” to save the video.", lang).format(
+            brief=self._music.brief.summary(lang), bpm=round(score.bpm), length=f"{total // 60}:{total % 60:02d}")
+
+    async def _plain_visual(self, seconds: float) -> None:
+        path = await make_plain_visual(self._cache / "generated", seconds, ffmpeg_path=self._ffmpeg)
+        info = await self._in_thread(probe, path)
+        self._infos = [i for i in self._infos if i.path != self._generated] + [info]
+        self._generated = path
+        self._rebuild_draft()
+
+    async def _traits(self) -> VideoTraits | None:
+        result = await self._analyse()
+        if result is None:
+            return None
+        t = result.traits()
+        return VideoTraits(duration=float(t["duration"]), motion=float(t["motion"]), cut_rate=float(t["cut_rate"]),
+                           brightness=float(t["brightness"]), warmth=float(t["warmth"]),
+                           motion_curve=tuple(tuple(p) for p in t["motion_curve"]))
+
+    async def _analyse(self) -> analysis.VideoAnalysis | None:
+        if self._draft.is_empty:
+            return None
+        if self._analysis is None:
+            infos = {str(Path(i.path).absolute()): i for i in self._infos}
+            draft = self._draft
+            self._analysis = await self._in_thread(
+                lambda: analysis.analyse_draft(draft, infos, self._cache / "analysis", no_progress, self._cancel))
+        return self._analysis
+
+    async def _compose(self, brief: MusicBrief, seed: int, progress: ProgressFn) -> Draft:
+        result = await self._analyse()
+        duration = self._draft.duration
+        fps = float(self._draft.meta.get("fps") or 30.0)
+        cuts = result.cuts if result is not None else ()
+
+        def work() -> _Music:
+            score = compose(brief, duration, cuts, fps, seed)
+            return _Music(brief, seed, score, render_stems(score, SAMPLE_RATE))
+
+        music = await self._in_thread(work)
+        self._brief, self._music = brief, music
+        draft = self._draft.without_music()
+        score = music.score
+        draft.track(AUDIO).segments.append(Segment(
+            start=0.0, duration=duration, volume=None,
+            meta={
+                "role": "music", "name": brief.summary("en"), "style": brief.style, "bpm": round(score.bpm, 2),
+                "key": f"{score.key} {score.mode}", "seed": seed, "brief": _brief_to_meta(brief),
+                "beats": [round(b, 4) for b in score.beats], "bars": [round(b, 4) for b in score.bars],
+                "cuts": [round(c, 4) for c in cuts],
+                "sections": [[n, round(s, 3), round(e, 3)] for n, s, e in score.sections],
+            },
+        ))
+        self._draft = draft
+        return draft.copy()
+
+    # --- export ----------------------------------------------------------------------------------------
+
+    async def export(self, draft: Draft, dest_dir: Path, progress: ProgressFn) -> Path:
+        if draft.music() is not None and self._music is None:
+            restored = await self.restore(draft)
+            if restored is not None:
+                draft = restored
+        speech = (await self._analyse()).speech if not draft.is_empty else ()
+        progress("mix", 0.0)
+        clip_audio = await self._in_thread(audio_io.timeline_audio, draft, SAMPLE_RATE, self._cancel)
+        if draft.music() is not None and self._music is not None:
+            gain = float(self._music.brief.music_gain_db)
+            final = await self._in_thread(mix, self._music.stems, clip_audio, speech, SAMPLE_RATE, gain)
+        else:
+            final = clip_audio
+        progress("mix", 1.0)
+        tmp_dir = self._cache / "mix"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        wav = tmp_dir / f"mix-{os.getpid()}-{id(final)}.wav"
+        try:
+            await self._in_thread(audio_io.write_wav, wav, final, SAMPLE_RATE)
+            stem = None if self._generated is None else "nemo-music"
+            infos = {str(Path(i.path).absolute()): i for i in self._infos}
+            return await render.render(draft, wav, dest_dir, progress, ffmpeg_path=self._ffmpeg, stem=stem,
+                                       infos=infos)
+        finally:
+            with contextlib.suppress(OSError):
+                wav.unlink()
+
+    async def write_stems(self, video: Path) -> list[Path]:
+        """The music stems (WAV) and a cue sheet (JSON) beside an exported MP4."""
+        if self._music is None:
+            return []
+        music = self._music
+        folder = video.parent
+        stem = safe_stem(video.stem)
+        written: list[Path] = []
+
+        def work() -> None:
+            for name in STEMS:
+                path = unique_path(folder, f"{stem}.{name}", ".wav")
+                audio_io.write_wav(path, music.stems[name], SAMPLE_RATE)
+                written.append(path)
+            path = unique_path(folder, f"{stem}.music", ".wav")
+            audio_io.write_wav(path, music_only(music.stems), SAMPLE_RATE)
+            written.append(path)
+            cues = unique_path(folder, f"{stem}.cues", ".json")
+            sheet = music.score.cue_sheet(self._analysis.cuts if self._analysis else ())
+            write_bytes_atomic(cues, json.dumps(sheet, indent=1).encode("utf-8"), 0o644)
+            written.append(cues)
+
+        await self._in_thread(work)
+        return written
+
+
+_MUSIC_WORDS = ("music", "song", "track", "score", "soundtrack", "bgm", "beat", "style", "音乐", "配乐", "歌", "曲",
+                "风格", "节奏")
+
+
+def _mentions_music(text: str) -> bool:
+    t = text.lower()
+    return any(w in t for w in _MUSIC_WORDS)
+
