@@ -25,13 +25,14 @@ from nemo_desktop.cloud.api import NemoApi, StateSnapshot
 from nemo_desktop.cloud.auth import Auth
 from nemo_desktop.cloud.changes import describe_changes
 from nemo_desktop.cloud.envelope import Links, error_for, short
-from nemo_desktop.cloud.phrases import CREDITS, STATUS, is_trailing_noise, tool_label, translate
+from nemo_desktop.cloud.phrases import is_trailing_noise, tool_label
 from nemo_desktop.cloud.sse import Item, StillWorking, StreamDropped, StreamError, TextPart, ToolCall, watch
 from nemo_desktop.cloud.transport import Transport
 from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment, Track
 from nemo_desktop.core.errors import Busy, CloudError, NothingToDo, ServerError, SessionGone, StreamStalled
 from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status
 from nemo_desktop.core.files import ensure_free_space, safe_stem, unique_path
+from nemo_desktop.core.intents import GUI_REPLACEMENTS, GuiAction, translate_gui_phrases
 from nemo_desktop.core.media import check_file
 from nemo_desktop.core.ports import Credits
 from nemo_desktop.i18n import N_, current_language, language_of, normalize, tr
@@ -182,7 +183,7 @@ class CloudBackend:
         yield Status(tr(N_("Sent to NemoVideo. This can take a few minutes…"), lang))
         replies = 0
         tools = 0
-        actions: set[str] = set()
+        actions: set[GuiAction] = set()
         partial: dict[str, str] = {}
         failure: StreamError | None = None
         dropped: StreamDropped | None = None
@@ -235,9 +236,9 @@ class CloudBackend:
         if replies == 0:
             yield Reply(" ".join(changes) if changes else
                         tr(N_("The cloud finished this step without changing the timeline."), lang))
-        if STATUS in actions:
+        if GuiAction.SHOW_STATE in actions:
             yield Reply(self._display_draft(after).summary(lang))
-        if CREDITS in actions:
+        if GuiAction.SHOW_CREDITS in actions:
             try:
                 bal = await self.api.credits()
                 yield Reply(tr(N_("Credits: {available} available ({frozen} reserved)."), lang).format(
@@ -257,12 +258,15 @@ class CloudBackend:
             await self._new_session()
             raise
 
-    def _reply_text(self, text: str, had_output: bool, lang: str, actions: set[str]) -> str:
+    def _reply_text(self, text: str, had_output: bool, lang: str, actions: set[GuiAction]) -> str:
+        """The agent's text with its web-editor directions replaced (§7.2, core.intents' table)."""
         if had_output and is_trailing_noise(text):
             return ""
-        translated = translate(text, lang)
+        translated = translate_gui_phrases(text)
         actions.update(translated.actions)
-        return translated.text
+        extra = [tr(GUI_REPLACEMENTS[a], lang) for a in translated.actions
+                 if GUI_REPLACEMENTS.get(a) and a is not GuiAction.SHOW_CREDITS]
+        return " ".join(part for part in (translated.text, *extra) if part).strip()
 
     async def _recover(self, before: StateSnapshot, lang: str) -> AsyncIterator[Event]:
         """§7.6: wait, read state; report the first change; give up after five unchanged reads."""
@@ -309,6 +313,10 @@ class CloudBackend:
             except CloudError:
                 self.last_link = ""
         return path
+
+    async def restore(self, draft: Draft) -> Draft | None:
+        """After a restart the reused cloud session is the truth: return its draft (Session.start asks)."""
+        return await self.state()
 
     async def aclose(self) -> None:
         await self.transport.aclose()
