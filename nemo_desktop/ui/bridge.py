@@ -166,11 +166,11 @@ class Bridge(QObject):
             return False
         self._job_kind = kind
         self._job = self._spawn(self._run_job(kind, make), kind)
+        self.busyChanged.emit(True)  # at once, so nothing can be sent twice before the task first runs
+        self.jobStarted.emit(kind)
         return True
 
     async def _run_job(self, kind: str, make: Callable[[], Awaitable[Any]]) -> Any:
-        self.busyChanged.emit(True)
-        self.jobStarted.emit(kind)
         ok = False
         try:
             result = await make()
