@@ -85,26 +85,47 @@ def integrated_loudness(audio: np.ndarray, sample_rate: int = 48000) -> float:
 # -------------------------------------------------------------------------------------------- peaks
 
 _OVERSAMPLE = 4
-_TP_FILTER = signal.firwin(48, 1.0 / _OVERSAMPLE, window=("kaiser", 8.0)) * _OVERSAMPLE
+# 49 taps (odd): a whole-sample delay of 24 upsampled = 6 input samples, so phase r sits at i + r/4
+_TP_FILTER = np.concatenate([signal.firwin(49, 1.0 / _OVERSAMPLE, window=("kaiser", 8.0)) * _OVERSAMPLE,
+                             np.zeros(3)])
+_TP_TAPS = len(_TP_FILTER) // _OVERSAMPLE                      # 13 taps per polyphase branch
+_TP_BANK = np.stack([_TP_FILTER[r::_OVERSAMPLE][::-1] for r in range(_OVERSAMPLE)], axis=1)  # (13, 4)
+_TP_SHIFT = _TP_TAPS // 2                                       # 6 input samples each side
+_TP_BLOCK = 256
+_TP_HEADROOM = 10 ** (-4.0 / 20)  # inter-sample overs above 4 dB are not met in real programme
 
 
-def true_peak_envelope(audio: np.ndarray) -> np.ndarray:
-    """Per-sample true peak (max |x| over both channels and 4 interpolated points), 4× oversampled."""
-    x = np.asarray(audio, dtype=np.float64)
+def true_peak_envelope(audio: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Per-sample true peak: max |x| over both channels and 4 interpolated points (4× oversampling).
+
+    The oversampling is a 48-tap polyphase FIR evaluated only in 256-sample blocks whose sample peak
+    exceeds ``floor`` (elsewhere the sample peak is returned): a limiter only needs the loud places.
+    """
+    x = np.asarray(audio, dtype=np.float32)
+    if x.ndim == 1:
+        x = x[:, None]
     n = x.shape[0]
-    delay = (len(_TP_FILTER) - 1) // 2
-    up = signal.upfirdn(_TP_FILTER, x, up=_OVERSAMPLE, axis=0)[delay:delay + n * _OVERSAMPLE]
-    peak = np.abs(up).max(axis=1)
-    if len(peak) < n * _OVERSAMPLE:
-        peak = np.pad(peak, (0, n * _OVERSAMPLE - len(peak)))
-    return np.maximum(peak.reshape(n, _OVERSAMPLE).max(axis=1), np.abs(x).max(axis=1))
+    env = np.abs(x).max(axis=1)
+    hot = np.flatnonzero(env > floor)
+    if hot.size == 0 or n == 0:
+        return env
+    blocks = np.unique(hot // _TP_BLOCK)
+    js = (blocks[:, None] * _TP_BLOCK + np.arange(_TP_BLOCK)[None, :]).ravel()
+    js = js[js < n]
+    pad = 32
+    xp = np.pad(x, ((pad, pad), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(xp, _TP_TAPS, axis=0)  # (n', ch, 12)
+    rows = pad + js - _TP_SHIFT
+    inter = np.abs(windows[rows] @ _TP_BANK.astype(np.float32)).max(axis=(1, 2))
+    env[js] = np.maximum(env[js], inter)
+    return env
 
 
 def true_peak_db(audio: np.ndarray) -> float:
     """The programme's true peak in dBTP."""
     if audio.size == 0:
         return float("-inf")
-    peak = float(true_peak_envelope(audio).max())
+    peak = float(true_peak_envelope(audio).max())  # every block: floor 0
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
@@ -116,11 +137,11 @@ def limit(audio: np.ndarray, ceiling_db: float = CEILING_DBTP, sample_rate: int 
     than the peak's own requirement, no peak gets through, and the gain never jumps (no clicks).
     """
     x = np.asarray(audio, dtype=np.float64)
-    ceiling = 10 ** ((ceiling_db - 0.15) / 20)
+    ceiling = 10 ** ((ceiling_db - 0.35) / 20)  # margin: the 4× estimate runs a little low near Nyquist
     hold = int(0.02 * sample_rate)
     smooth = int(0.005 * sample_rate)
     for _ in range(4):
-        tp = true_peak_envelope(x)
+        tp = true_peak_envelope(x, floor=ceiling * _TP_HEADROOM)
         if tp.max() <= ceiling * 1.0001:
             break
         need = np.minimum(1.0, ceiling / np.maximum(tp, 1e-12))
@@ -208,11 +229,11 @@ def mix(stems: dict[str, np.ndarray], clip_audio: np.ndarray | None, speech: Seq
     loud = integrated_loudness(total, sample_rate)
     if not np.isfinite(loud):
         return limit(total, sample_rate=sample_rate).astype(np.float32)
-    for _ in range(3):
+    for _ in range(3):  # limiting lowers the loudness a little: make up and limit again
         total *= 10 ** ((target - loud) / 20)
         total = limit(total, sample_rate=sample_rate)
         loud = integrated_loudness(total, sample_rate)
-        if abs(loud - target) < 0.25:
+        if abs(loud - target) < 0.3:
             break
     return total.astype(np.float32)
 

@@ -9,9 +9,10 @@ comes from a fixed generator, so the same score always gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy import fft as sfft
 from scipy import signal
 
 from nemo_desktop.engine.music.compose import Note, Score
@@ -21,7 +22,23 @@ STEMS = ("drums", "bass", "chords", "melody")
 _TABLE = 4096
 _RELEASE = 0.08            # seconds of release ramp on every note (no clicks)
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}
-_STEM_GAIN = {"drums": 0.9, "bass": 0.8, "chords": 0.55, "melody": 0.6}
+_STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 0.6}
+
+
+# Voices that decay by themselves: rendered once per pitch at this length (seconds).
+_DECAY = {"piano": 3.2, "piano_bass": 3.2, "epiano": 2.8, "bell": 3.5, "guitar": 2.5, "pluck": 2.0,
+          "finger_bass": 2.5}
+# Balance between voices after each is normalised to the same attack RMS.
+_VOICE_GAIN = {"piano": 0.9, "piano_bass": 0.9, "epiano": 0.75, "bell": 0.6, "guitar": 0.6, "pluck": 0.8,
+               "finger_bass": 1.0, "pad": 0.45, "strings": 0.6, "synth": 0.55, "lead": 0.6, "horn": 0.75,
+               "synth_bass": 0.9, "sub_bass": 1.0}
+
+
+def _normalised(x: np.ndarray, sr: int) -> np.ndarray:
+    """Scale a voice so its first 400 ms have RMS 0.25: every instrument and pitch starts comparable."""
+    head = x[: int(0.4 * sr)]
+    rms = float(np.sqrt(np.mean(head.astype(np.float64) ** 2))) if head.size else 0.0
+    return (x * (0.25 / rms)).astype(np.float32) if rms > 1e-9 else x
 
 
 def _hz(pitch: float) -> float:
@@ -29,12 +46,12 @@ def _hz(pitch: float) -> float:
 
 
 def _table(f0: float, sr: int, amps: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """One cycle of a waveform with partial amplitudes ``amps(k)``, band-limited below 0.45·sr."""
+    """One cycle of a sum of sines with partial amplitudes ``amps(k)``, band-limited below 0.45·sr."""
     kmax = max(1, int(0.45 * sr / f0))
-    k = np.arange(1, min(kmax, 64) + 1)
-    a = amps(k.astype(float))
-    ph = np.arange(_TABLE) / _TABLE
-    return (np.sin(2 * np.pi * np.outer(ph, k)) @ a).astype(np.float32)
+    k = np.arange(1, min(kmax, 96) + 1)
+    spectrum = np.zeros(_TABLE // 2 + 1, dtype=np.complex128)
+    spectrum[k] = -0.5j * amps(k.astype(float)) * _TABLE
+    return np.fft.irfft(spectrum, _TABLE).astype(np.float32)
 
 
 def _read(table: np.ndarray, f0: float, n: int, sr: int, vibrato: np.ndarray | None = None,
@@ -108,21 +125,30 @@ class _Voices:
         self.sr = sr
         self.bright = brightness
         self.cache: dict[tuple[str, int, int], np.ndarray] = {}
+        self.longest: dict[tuple[str, int], float] = {}
         self._noise = np.random.default_rng(20240531)
 
     def get(self, instrument: str, pitch: int, seconds: float) -> np.ndarray:
-        # lengths are bucketed to 0.25 s so notes of similar length share a render
-        bucket = int(np.ceil(seconds * 4))
-        key = (instrument, pitch, bucket)
+        """The sample for a note: decaying voices are rendered once per pitch at their natural length,
+        sustained ones at the longest length the piece asks for (see ``reserve``)."""
+        key = (instrument, pitch, 0)
         if key not in self.cache:
-            n = int(bucket / 4 * self.sr)
-            self.cache[key] = getattr(self, "_" + instrument, self._piano)(pitch, max(n, 64))
+            need = _DECAY.get(instrument) or self.longest.get((instrument, pitch), seconds)
+            n = max(64, int(need * self.sr))
+            x = getattr(self, "_" + instrument, self._piano)(pitch, n)
+            self.cache[key] = _normalised(x, self.sr) * _VOICE_GAIN.get(instrument, 1.0)
         return self.cache[key]
+
+    def reserve(self, notes: Sequence[Note], release: float) -> None:
+        """Remember the longest note per (sustained instrument, pitch), so each renders once."""
+        for note in notes:
+            if note.instrument not in _DECAY:
+                k = (note.instrument, note.pitch)
+                self.longest[k] = max(self.longest.get(k, 0.0), note.dur + release)
 
     # -- keys ------------------------------------------------------------------------------------------
     def _piano(self, pitch: int, n: int) -> np.ndarray:
         sr, f0 = self.sr, _hz(pitch)
-        n = min(n, int(sr * 4.5))
         bright = _table(f0, sr, lambda k: (1 / k**1.1) * np.exp(-(k - 1) * (0.12 - 0.06 * self.bright)))
         mellow = _table(f0, sr, lambda k: np.where(k <= 3, 1 / k**2, 0.0))
         t = np.arange(n, dtype=np.float32) / sr
@@ -141,7 +167,6 @@ class _Voices:
 
     def _epiano(self, pitch: int, n: int) -> np.ndarray:
         sr, f0 = self.sr, _hz(pitch)
-        n = min(n, int(sr * 3.5))
         t = np.arange(n, dtype=np.float32) / sr
         index = 1.6 * np.exp(-t / 0.35) + 0.25
         mod = np.sin(2 * np.pi * f0 * t)
@@ -153,7 +178,6 @@ class _Voices:
 
     def _bell(self, pitch: int, n: int) -> np.ndarray:
         sr, f0 = self.sr, _hz(pitch)
-        n = min(n, int(sr * 4.0))
         t = np.arange(n, dtype=np.float32) / sr
         index = 2.0 * np.exp(-t / 0.6)
         x = np.sin(2 * np.pi * f0 * t + index * np.sin(2 * np.pi * f0 * 3.5 * t))
@@ -162,17 +186,14 @@ class _Voices:
 
     # -- plucked strings ---------------------------------------------------------------------------------
     def _guitar(self, pitch: int, n: int) -> np.ndarray:
-        n = min(n, int(self.sr * 3.0))
         x = _karplus(_hz(pitch), n, self.sr, self._noise, damping=2.2, bright=0.5 + 0.3 * self.bright)
         return self._attack(_lowpass(x, 5000, self.sr, 1) * 0.6, 0.001)
 
     def _pluck(self, pitch: int, n: int) -> np.ndarray:
-        n = min(n, int(self.sr * 2.5))
         x = _karplus(_hz(pitch), n, self.sr, self._noise, damping=1.4, bright=0.6)
         return self._attack(x * 0.7, 0.001)
 
     def _finger_bass(self, pitch: int, n: int) -> np.ndarray:
-        n = min(n, int(self.sr * 3.0))
         x = _karplus(_hz(pitch), n, self.sr, self._noise, damping=2.5, bright=0.25)
         return self._attack(_lowpass(x, 900, self.sr) * 1.3, 0.004)
 
@@ -283,11 +304,13 @@ class _Drums:
 
     def _hat(self) -> np.ndarray:
         t = self._t(0.12)
-        return (_highpass(self._noise(0.12), 7000, self.sr) * np.exp(-t / 0.028) * 0.45).astype(np.float32)
+        x = _lowpass(_highpass(self._noise(0.12), 7000, self.sr), 14000, self.sr)
+        return (x * np.exp(-t / 0.028) * 0.45).astype(np.float32)
 
     def _openhat(self) -> np.ndarray:
         t = self._t(0.45)
-        return (_highpass(self._noise(0.45), 6500, self.sr) * np.exp(-t / 0.14) * 0.35).astype(np.float32)
+        x = _lowpass(_highpass(self._noise(0.45), 6500, self.sr), 14000, self.sr)
+        return (x * np.exp(-t / 0.14) * 0.35).astype(np.float32)
 
     def _shaker(self) -> np.ndarray:
         t = self._t(0.15)
@@ -310,7 +333,7 @@ class _Drums:
 
     def _crash(self) -> np.ndarray:
         t = self._t(2.5)
-        x = _highpass(self._noise(2.5), 3500, self.sr) * np.exp(-t / 0.9) * 0.3
+        x = _lowpass(_highpass(self._noise(2.5), 3500, self.sr), 13000, self.sr) * np.exp(-t / 0.9) * 0.3
         return _Voices._attack(x.astype(np.float32), 0.002)
 
 
@@ -352,16 +375,20 @@ def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
     return ir / np.sqrt(np.sum(ir**2, axis=0, keepdims=True))
 
 
-def _reverb(send: np.ndarray, seconds: float, sr: int) -> np.ndarray:
-    """Convolution reverb at half rate (a tail has little above 12 kHz), returned at full rate."""
+def _reverb(send: np.ndarray, seconds: float, sr: int, factor: int = 3) -> np.ndarray:
+    """Convolution reverb at a third of the rate (a room's tail has little above 7 kHz), one FFT pass."""
     n = send.shape[0]
     mono = send.mean(axis=1)
-    half = mono[: n - n % 2].reshape(-1, 2).mean(axis=1)
-    ir = _impulse(sr // 2, seconds)
-    wet = np.stack([signal.oaconvolve(half, ir[:, c])[: len(half)] for c in range(2)], axis=1)
-    wet = _lowpass(wet.T, 7000, sr // 2).T
-    up = np.repeat(wet, 2, axis=0)
-    up = 0.5 * (up + np.roll(up, 1, axis=0))
+    low = mono[: n - n % factor].reshape(-1, factor).mean(axis=1)
+    rate = sr // factor
+    ir = _lowpass(_impulse(rate, seconds).T, 0.4 * rate, rate).T
+    size = sfft.next_fast_len(len(low) + len(ir), real=True)
+    x_spec = sfft.rfft(low.astype(np.float32), size, workers=2)
+    ir_spec = sfft.rfft(ir.T.astype(np.float32), size, axis=1, workers=2)
+    wet = sfft.irfft(ir_spec * x_spec[None, :], size, axis=1, workers=2)[:, : len(low)].T
+    up = np.repeat(wet, factor, axis=0)
+    kernel = np.ones(factor, dtype=np.float32) / factor
+    up = np.stack([np.convolve(up[:, c], kernel, mode="same") for c in range(2)], axis=1)
     out = np.zeros((n, 2), dtype=np.float32)
     out[: len(up)] = up
     return out
@@ -392,6 +419,8 @@ def render_stems(score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray
     release = int(_RELEASE * sr)
     stems: dict[str, np.ndarray] = {}
     for stem in STEMS:
+        voices.reserve(score.notes.get(stem, ()), _RELEASE)
+    for stem in STEMS:
         out = np.zeros((n, 2), dtype=np.float32)
         for note in score.notes.get(stem, ()):
             _render_note(out, note, stem, voices, drums, sr, release)
@@ -405,8 +434,14 @@ def render_stems(score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray
     if spec and spec.name == "lofi":
         for s in ("chords", "melody"):
             stems[s] = _lowpass(stems[s].T, 5200, sr).T
-    env = _end_envelope(score, n, sr)[:, None]
-    return {s: np.ascontiguousarray(stems[s] * env * _STEM_GAIN[s], dtype=np.float32) for s in STEMS}
+    env = _end_envelope(score, n, sr)
+    shaped = np.flatnonzero(env < 1.0)
+    for s in STEMS:
+        x = stems[s].astype(np.float32, copy=False)
+        x *= _STEM_GAIN[s]
+        x[shaped] *= env[shaped, None]
+        stems[s] = x
+    return stems
 
 
 def _render_note(out: np.ndarray, note: Note, stem: str, voices: _Voices, drums: _Drums, sr: int,
