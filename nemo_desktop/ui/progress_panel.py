@@ -21,9 +21,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nemo_desktop.i18n import _
+from nemo_desktop.i18n import N_, _
 
 STILL_WORKING_AFTER = 15.0  # seconds without progress before saying so
+# Engines report short stage ids; people read these. Unknown stages (cloud tool names) show as they are.
+STAGES = {
+    "probe": N_("Reading the clips"),
+    "analyse": N_("Analysing the clips"),
+    "analyze": N_("Analysing the clips"),
+    "compose": N_("Composing the music"),
+    "synth": N_("Playing the music"),
+    "mix": N_("Mixing the sound"),
+    "render": N_("Rendering the video"),
+    "encode": N_("Rendering the video"),
+    "upload": N_("Uploading"),
+    "download": N_("Downloading the video"),
+}
+
+
+def stage_label(stage: str) -> str:
+    known = STAGES.get(stage.strip().lower())
+    return _(known) if known else stage
 
 
 def clock(seconds: float) -> str:
@@ -122,7 +140,7 @@ class ProgressPanel(QWidget):
     def set_progress(self, stage: str, fraction: float) -> None:
         self._last_move = time.monotonic()
         if stage:
-            self.stage.setText(stage)
+            self.stage.setText(stage_label(stage))
         if fraction < 0:
             self.bar.setRange(0, 0)
             self.percent.setText("")

@@ -40,7 +40,7 @@ def is_music(track: Track, seg: Segment) -> bool:
 def segment_text(track: Track, seg: Segment) -> str:
     """The words shown on a segment: the music's style and tempo, else its name."""
     if is_music(track, seg):
-        parts = [str(seg.meta.get("style") or seg.name or _("Music"))]
+        parts = [str(seg.meta.get("style") or seg.name or _("Music")).replace("_", " ")]
         if seg.meta.get("bpm"):
             parts.append(f"{round(float(seg.meta['bpm']))} BPM")
         if seg.meta.get("key"):
@@ -167,11 +167,14 @@ class TimelineView(QWidget):
         step = ruler_step(duration, self.width() - LABEL_W - 8)
         p.setPen(QPen(colour, 1))
         p.drawLine(QPointF(LABEL_W, RULER_H - 1), QPointF(self.width() - 8, RULER_H - 1))
+        metrics = QFontMetrics(self.font())
         for i in range(int(math.floor(duration / step)) + 1):
             t = i * step
             x = self._x(t)
             p.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H - 1))
-            p.drawText(QPointF(x + 2, RULER_H - 8), clock(t) if step >= 1 else f"{t:.1f}")
+            label = clock(t) if step >= 1 else f"{t:.1f}"
+            if x + 2 + metrics.horizontalAdvance(label) <= self.width():  # never a clipped last label
+                p.drawText(QPointF(x + 2, RULER_H - 8), label)
 
     def _ticks(self, p: QPainter, rect: QRectF, track: Track, seg: Segment) -> None:
         """Cut markers on clips; bar (tall) and beat (short) ticks on the music, relative to its start."""
