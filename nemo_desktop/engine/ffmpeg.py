@@ -27,13 +27,19 @@ _ENOSPC_MARKERS = ("No space left on device", "Disk quota exceeded")
 
 
 def find_ffmpeg(ffmpeg_path: str | None = None) -> str:
-    """The ffmpeg to run: the setting, then ``$NEMO_FFMPEG``, then the bundled static build, then PATH."""
+    """The ffmpeg to run: the setting, then ``$NEMO_FFMPEG``, then one beside a frozen app, then the
+    imageio-ffmpeg static build, then PATH. A setting that points nowhere is an error, not a fallback."""
     for candidate in (ffmpeg_path, os.environ.get(ENV_VAR)):
         if candidate:
             found = shutil.which(candidate) if os.sep not in candidate else candidate
             if found and os.path.isfile(found) and os.access(found, os.X_OK):
                 return found
             raise ToolFailed(f"ffmpeg not found at {candidate}")
+    if getattr(sys, "frozen", False):
+        exe_name = "ffmpeg.exe" if sys.platform == "win32" else "ffmpeg"
+        for folder in (getattr(sys, "_MEIPASS", None), os.path.dirname(sys.executable)):
+            if folder and os.path.isfile(os.path.join(folder, exe_name)):
+                return os.path.join(folder, exe_name)
     with contextlib.suppress(Exception):  # a missing or broken wheel falls back to PATH
         import imageio_ffmpeg
 
@@ -77,13 +83,24 @@ async def run_ffmpeg(
     ffmpeg_path: str | None = None,
     output_dir: Path | None = None,
     expected_bytes: int = 0,
+    cleanup: Path | None = None,
 ) -> None:
     """Run ``ffmpeg BASE_ARGS *args`` to completion; report ``out_time_us / total`` as progress.
 
     Raises ToolFailed (with ffmpeg's last error line) or DiskFull (ENOSPC while writing). On
-    cancellation the child is terminated/killed and reaped before CancelledError propagates; the caller's
-    AtomicOutput removes the ``.part`` file.
+    cancellation the child is terminated/killed and reaped before CancelledError propagates. ``cleanup``
+    (the ``.part`` being written) is removed on any failure or cancel.
     """
+    try:
+        await _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, expected_bytes)
+    except BaseException:
+        if cleanup is not None:
+            with contextlib.suppress(OSError):
+                cleanup.unlink()
+        raise
+
+
+async def _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, expected_bytes) -> None:
     exe = find_ffmpeg(ffmpeg_path)
     kwargs: dict = {}
     if sys.platform == "win32":

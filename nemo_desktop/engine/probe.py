@@ -95,6 +95,7 @@ def _describe(path: Path, kind: Kind, size: int, container: av.container.InputCo
         video = None
     if video is None and audio is None:
         raise _corrupt(path)
+    _check_complete(path, size, [s for s in (video, audio) if s is not None])
     if video is None:
         kind = Kind.AUDIO  # an audio-only .mp4/.mov is used as audio
     elif kind is Kind.AUDIO:
@@ -142,6 +143,21 @@ def _describe(path: Path, kind: Kind, size: int, container: av.container.InputCo
         video_codec=ctx.name, pix_fmt=ctx.pix_fmt, sar=Fraction(sar) if sar else None, frames=frames,
         animated=animated, size=size, **audio_fields,
     )
+
+
+def _check_complete(path: Path, size: int, streams: list) -> None:
+    """A file cut short after its index (an MP4 with the index in front, copied halfway) opens and
+    decodes its first frames fine; the index then points past the end of the file."""
+    for stream in streams:
+        try:
+            entries = stream.index_entries
+            n = len(entries)
+        except (AttributeError, TypeError):
+            return
+        for i in range(max(0, n - 8), n):
+            entry = entries[i]
+            if entry.pos >= 0 and entry.pos + entry.size > size:
+                raise _corrupt(path)
 
 
 def _decode_first(container: av.container.InputContainer, stream: av.stream.Stream, path: Path):

@@ -183,7 +183,7 @@ async def render(
                 await run_ffmpeg(
                     ffmpeg_args(plan, Path(wav), out.part), total_seconds=plan.duration, progress=progress,
                     stage="render", ffmpeg_path=ffmpeg_path, output_dir=dest_dir,
-                    expected_bytes=plan.estimate_bytes,
+                    expected_bytes=plan.estimate_bytes, cleanup=out.part,
                 )
         except OSError as exc:
             if is_disk_full(exc):

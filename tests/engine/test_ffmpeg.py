@@ -53,8 +53,10 @@ async def test_enospc_is_disk_full():
 
 
 async def test_cancel_kills_the_child(tmp_path):
+    part = tmp_path / "c.mp4.part"
     task = asyncio.create_task(run_ffmpeg(
-        ["-re", "-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=60", "-c:v", "libx264", str(tmp_path / "c.mp4")]
+        ["-re", "-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=60", "-c:v", "libx264", "-f", "mp4", str(part)],
+        cleanup=part,
     ))
     pid = None
     for _ in range(100):
@@ -69,3 +71,4 @@ async def test_cancel_kills_the_child(tmp_path):
     with pytest.raises(asyncio.CancelledError):
         await task
     assert not psutil.pid_exists(pid)  # terminated and reaped: no zombie either
+    assert not part.exists()

@@ -12,7 +12,7 @@ import pytest
 from nemo_desktop.core.errors import Corrupt, FileEmpty, FileMissing, FileTooLarge, FileUnreadable, Unsupported
 from nemo_desktop.core.media import Kind
 from nemo_desktop.engine.probe import probe
-from tests.media import file_hash
+from tests.media import ffmpeg, file_hash
 
 
 def test_video_with_spaces_and_chinese_name(media):
@@ -84,6 +84,10 @@ def _bad_files(media, tmp_path: Path) -> dict[str, Path]:
     files["empty"].write_bytes(b"")
     files["truncated"] = tmp_path / "truncated.mp4"
     subprocess.run(f"head -c 10000 '{good.path}' > '{files['truncated']}'", shell=True, check=True)
+    front = tmp_path / "front.mp4"  # index first (faststart): opens and decodes its first frames fine
+    ffmpeg("-i", str(good.path), "-c", "copy", "-movflags", "+faststart", str(front))
+    files["truncated_front"] = tmp_path / "truncated front.mp4"
+    files["truncated_front"].write_bytes(front.read_bytes()[: front.stat().st_size // 2])
     files["text"] = tmp_path / "notes.mov"
     files["text"].write_text("this is not a video\n" * 50)
     files["txt"] = tmp_path / "notes.txt"
@@ -98,6 +102,7 @@ def _bad_files(media, tmp_path: Path) -> dict[str, Path]:
     [
         ("empty", FileEmpty, "empty"),
         ("truncated", Corrupt, "damaged"),
+        ("truncated_front", Corrupt, "damaged"),
         ("text", Corrupt, "damaged"),
         ("txt", Unsupported, "not supported"),
         ("huge", FileTooLarge, "501 MB"),
