@@ -62,7 +62,10 @@ class MusicBrief:
         extra = [INSTRUMENT_NAMES[i][lg] for i in self.instruments if i in INSTRUMENT_NAMES and i != own]
         if extra:
             head += f"（{'、'.join(extra)}）" if zh else f" with {' and '.join(extra)}"
-        parts = [head, f"{self.key} {'大调' if self.mode == 'major' else '小调'}" if zh else f"{self.key} {self.mode}"]
+        parts = [
+            head,
+            f"{self.key} {'大调' if self.mode == 'major' else '小调'}" if zh else f"{self.key} {self.mode}",
+        ]
         if self.bpm:
             parts.append(f"{self.bpm:.0f} BPM")
         else:
@@ -88,36 +91,138 @@ _STYLE_NOUNS: dict[str, dict[str, str]] = {
     "electronic": {"en": "electronic", "zh_CN": "电子"},
     "ambient": {"en": "ambient", "zh_CN": "氛围"},
 }
-_STYLE_MOOD = {"calm_piano": "calm", "upbeat_pop": "happy", "cinematic": "epic", "lofi": "chill",
-               "acoustic": "happy", "electronic": "energetic", "ambient": "calm"}
-_STYLE_OWN_INSTRUMENT = {"calm_piano": "piano", "acoustic": "guitar", "cinematic": "strings",
-                         "electronic": "synth"}
+_STYLE_MOOD = {
+    "calm_piano": "calm",
+    "upbeat_pop": "happy",
+    "cinematic": "epic",
+    "lofi": "chill",
+    "acoustic": "happy",
+    "electronic": "energetic",
+    "ambient": "calm",
+}
+_STYLE_OWN_INSTRUMENT = {
+    "calm_piano": "piano",
+    "acoustic": "guitar",
+    "cinematic": "strings",
+    "electronic": "synth",
+}
 
 # Words people type → style / mood / instrument. English entries match whole words, Chinese ones anywhere.
 _STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "lofi": ("lo-fi", "lofi", "lo fi", "chillhop", "study beats", "低保真", "慵懒"),
-    "cinematic": ("epic", "cinematic", "trailer", "dramatic", "heroic", "orchestral", "film score", "史诗",
-                  "电影", "大气", "震撼", "磅礴"),
-    "electronic": ("electronic", "edm", "techno", "house", "synthwave", "dance", "club", "电子", "电音",
-                   "蹦迪"),
-    "ambient": ("ambient", "atmospheric", "dreamy", "meditation", "meditative", "spacey", "氛围", "空灵",
-                "冥想", "梦幻"),
-    "acoustic": ("acoustic", "folk", "travel", "vlog", "travel vlog", "旅行", "旅游", "民谣", "原声",
-                 "vlog"),
-    "upbeat_pop": ("upbeat", "happy", "cheerful", "fun", "pop", "energetic", "corporate", "business",
-                   "欢快", "快乐", "开心", "活泼", "流行", "动感", "企业", "商务", "宣传"),
-    "calm_piano": ("calm", "relaxing", "relax", "peaceful", "gentle", "soft", "quiet", "soothing", "sad",
-                   "melancholic", "melancholy", "romantic", "平静", "安静", "舒缓", "轻柔", "放松", "伤感",
-                   "悲伤", "浪漫", "温柔"),
+    "cinematic": (
+        "epic",
+        "cinematic",
+        "trailer",
+        "dramatic",
+        "heroic",
+        "orchestral",
+        "film score",
+        "史诗",
+        "电影",
+        "大气",
+        "震撼",
+        "磅礴",
+    ),
+    "electronic": (
+        "electronic",
+        "edm",
+        "techno",
+        "house",
+        "synthwave",
+        "dance",
+        "club",
+        "电子",
+        "电音",
+        "蹦迪",
+    ),
+    "ambient": (
+        "ambient",
+        "atmospheric",
+        "dreamy",
+        "meditation",
+        "meditative",
+        "spacey",
+        "氛围",
+        "空灵",
+        "冥想",
+        "梦幻",
+    ),
+    "acoustic": ("acoustic", "folk", "travel", "vlog", "travel vlog", "旅行", "旅游", "民谣", "原声", "vlog"),
+    "upbeat_pop": (
+        "upbeat",
+        "happy",
+        "cheerful",
+        "fun",
+        "pop",
+        "energetic",
+        "corporate",
+        "business",
+        "欢快",
+        "快乐",
+        "开心",
+        "活泼",
+        "流行",
+        "动感",
+        "企业",
+        "商务",
+        "宣传",
+    ),
+    "calm_piano": (
+        "calm",
+        "relaxing",
+        "relax",
+        "peaceful",
+        "gentle",
+        "soft",
+        "quiet",
+        "soothing",
+        "sad",
+        "melancholic",
+        "melancholy",
+        "romantic",
+        "平静",
+        "安静",
+        "舒缓",
+        "轻柔",
+        "放松",
+        "伤感",
+        "悲伤",
+        "浪漫",
+        "温柔",
+    ),
 }
 _MOOD_WORDS: dict[str, tuple[str, ...]] = {
-    "sad": ("sad", "melancholic", "melancholy", "emotional", "nostalgic", "伤感", "悲伤", "忧伤", "难过", "怀旧"),
+    "sad": (
+        "sad",
+        "melancholic",
+        "melancholy",
+        "emotional",
+        "nostalgic",
+        "伤感",
+        "悲伤",
+        "忧伤",
+        "难过",
+        "怀旧",
+    ),
     "romantic": ("romantic", "love", "wedding", "浪漫", "爱情", "婚礼", "温柔"),
     "epic": ("epic", "cinematic", "heroic", "dramatic", "trailer", "史诗", "震撼", "大气", "磅礴"),
     "happy": ("upbeat", "happy", "cheerful", "fun", "joyful", "欢快", "快乐", "开心", "活泼"),
     "energetic": ("energetic", "powerful", "intense", "hype", "动感", "激情", "燃"),
     "chill": ("chill", "lo-fi", "lofi", "laid back", "laid-back", "慵懒", "低保真"),
-    "calm": ("calm", "relaxing", "relax", "peaceful", "gentle", "soothing", "平静", "安静", "舒缓", "放松", "轻柔"),
+    "calm": (
+        "calm",
+        "relaxing",
+        "relax",
+        "peaceful",
+        "gentle",
+        "soothing",
+        "平静",
+        "安静",
+        "舒缓",
+        "放松",
+        "轻柔",
+    ),
     "neutral": ("corporate", "business", "企业", "商务"),
 }
 _INSTRUMENT_WORDS: dict[str, tuple[str, ...]] = {
@@ -126,17 +231,67 @@ _INSTRUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "strings": ("strings", "string", "violin", "cello", "orchestra", "弦乐", "小提琴", "大提琴"),
     "synth": ("synth", "synths", "synthesizer", "合成器"),
 }
-_INSTRUMENT_STYLE = {"piano": "calm_piano", "guitar": "acoustic", "strings": "cinematic", "synth": "electronic"}
-_NO_DRUMS = ("no drums", "no drum", "without drums", "drumless", "no percussion", "no beat", "remove drums",
-             "remove the drums", "drop the drums", "lose the drums", "不要鼓", "没有鼓", "无鼓", "去掉鼓",
-             "不要打击乐", "去掉打击乐", "不要鼓点", "去掉鼓点", "别要鼓")
-_ADD_DRUMS = ("add drums", "with drums", "add some drums", "more drums", "add a beat", "bring back the drums",
-              "加鼓", "加上鼓", "要鼓", "加点鼓", "加入鼓", "加鼓点", "有鼓")
+_INSTRUMENT_STYLE = {
+    "piano": "calm_piano",
+    "guitar": "acoustic",
+    "strings": "cinematic",
+    "synth": "electronic",
+}
+_NO_DRUMS = (
+    "no drums",
+    "no drum",
+    "without drums",
+    "drumless",
+    "no percussion",
+    "no beat",
+    "remove drums",
+    "remove the drums",
+    "drop the drums",
+    "lose the drums",
+    "不要鼓",
+    "没有鼓",
+    "无鼓",
+    "去掉鼓",
+    "不要打击乐",
+    "去掉打击乐",
+    "不要鼓点",
+    "去掉鼓点",
+    "别要鼓",
+)
+_ADD_DRUMS = (
+    "add drums",
+    "with drums",
+    "add some drums",
+    "more drums",
+    "add a beat",
+    "bring back the drums",
+    "加鼓",
+    "加上鼓",
+    "要鼓",
+    "加点鼓",
+    "加入鼓",
+    "加鼓点",
+    "有鼓",
+)
 _FADE_OUT = ("fade out", "fade-out", "fades out", "fading out", "fade away", "淡出", "渐弱")
-_END_ENERGY = ("more energy at the end", "more energetic at the end", "bigger ending", "stronger ending",
-               "build to the end", "build up to the end", "energy at the end", "build up at the end",
-               "结尾更有活力", "结尾有活力", "结尾更燃", "结尾更激烈", "结尾强一点", "结尾更强", "越来越激烈",
-               "结尾更有力")
+_END_ENERGY = (
+    "more energy at the end",
+    "more energetic at the end",
+    "bigger ending",
+    "stronger ending",
+    "build to the end",
+    "build up to the end",
+    "energy at the end",
+    "build up at the end",
+    "结尾更有活力",
+    "结尾有活力",
+    "结尾更燃",
+    "结尾更激烈",
+    "结尾强一点",
+    "结尾更强",
+    "越来越激烈",
+    "结尾更有力",
+)
 
 
 def _has(text: str, words: tuple[str, ...]) -> bool:
@@ -171,8 +326,16 @@ def _without_negations(text: str) -> str:
 # ---------------------------------------------------------------------------------------- make_brief
 
 _BPM_RE = re.compile(r"(\d{2,3}(?:\.\d+)?)\s*(?:bpm|beats per minute|拍每分|拍/分|拍)", re.I)
-_DEFAULT_ARC = ((0.0, 0.35), (0.12, 0.5), (0.3, 0.7), (0.55, 0.85), (0.7, 0.6), (0.82, 0.9),
-                (0.94, 0.75), (1.0, 0.45))
+_DEFAULT_ARC = (
+    (0.0, 0.35),
+    (0.12, 0.5),
+    (0.3, 0.7),
+    (0.55, 0.85),
+    (0.7, 0.6),
+    (0.82, 0.9),
+    (0.94, 0.75),
+    (1.0, 0.45),
+)
 
 
 def _energy_of(traits: VideoTraits | None) -> float:
@@ -257,8 +420,16 @@ def make_brief(prompt: str, traits: VideoTraits | None) -> MusicBrief:
     else:
         mode = video_mode if traits is not None else (spec.mode or "major")
     if worded:
-        energy = {"calm": 0.25, "sad": 0.3, "romantic": 0.3, "chill": 0.4, "neutral": 0.5, "happy": 0.65,
-                  "epic": 0.7, "energetic": 0.8}[mood] * 0.7 + energy * 0.3
+        energy = {
+            "calm": 0.25,
+            "sad": 0.3,
+            "romantic": 0.3,
+            "chill": 0.4,
+            "neutral": 0.5,
+            "happy": 0.65,
+            "epic": 0.7,
+            "energetic": 0.8,
+        }[mood] * 0.7 + energy * 0.3
     lo, hi = spec.bpm_range
     center = lo + (hi - lo) * energy
     if mood == "sad":
@@ -281,9 +452,20 @@ def make_brief(prompt: str, traits: VideoTraits | None) -> MusicBrief:
     keys = spec.keys_minor if mode == "minor" else spec.keys_major
     seed_text = f"{text}|{style}|{mode}|{traits.duration if traits else 0:.2f}"
     key = keys[zlib.crc32(seed_text.encode()) % len(keys)]
-    return MusicBrief(style=style, mood=mood, bpm_range=(float(bpm_range[0]), float(bpm_range[1])), bpm=bpm,
-                      key=key, mode=mode, instruments=instruments, drums=drums, intensity=intensity,
-                      fade_out=_has(text, _FADE_OUT), music_gain_db=0.0, energy=round(energy, 4))
+    return MusicBrief(
+        style=style,
+        mood=mood,
+        bpm_range=(float(bpm_range[0]), float(bpm_range[1])),
+        bpm=bpm,
+        key=key,
+        mode=mode,
+        instruments=instruments,
+        drums=drums,
+        intensity=intensity,
+        fade_out=_has(text, _FADE_OUT),
+        music_gain_db=0.0,
+        energy=round(energy, 4),
+    )
 
 
 # -------------------------------------------------------------------------------------------- refine
@@ -314,44 +496,184 @@ class Refinement:
         lines = {
             "tempo": (f"Tempo now {tempo}.", f"速度改为 {tempo}。"),
             "energy": ("Energy adjusted.", "已调整音乐的能量。"),
-            "drums": (("Drums added." if b.drums else "Drums removed."), ("已加入鼓。" if b.drums else "已去掉鼓。")),
+            "drums": (
+                ("Drums added." if b.drums else "Drums removed."),
+                ("已加入鼓。" if b.drums else "已去掉鼓。"),
+            ),
             "variation": ("Here is another variation.", "换了一个版本。"),
             "gain": (f"Music level {b.music_gain_db:+.0f} dB.", f"音乐音量 {b.music_gain_db:+.0f} dB。"),
             "style": (f"Style: {b.summary('en')}.", f"风格：{b.summary('zh_CN')}。"),
             "remove": ("Music removed.", "已去掉音乐。"),
             "ending": ("The ending now fades out.", "结尾改为淡出。"),
-            "mood": (f"Now in {b.key} {b.mode}.", f"改为 {b.key} {'大调' if b.mode == 'major' else '小调'}。"),
+            "mood": (
+                f"Now in {b.key} {b.mode}.",
+                f"改为 {b.key} {'大调' if b.mode == 'major' else '小调'}。",
+            ),
         }
         return "".join(lines[k][1] if zh else lines[k][0] + " " for k in self.kinds).strip()
 
 
-_FASTER = ("faster", "speed up", "speed it up", "quicker", "more tempo", "higher tempo", "快一点", "快点", "加快",
-           "更快", "快一些", "节奏快")
-_SLOWER = ("slower", "slow down", "slow it down", "lower tempo", "less fast", "慢一点", "慢点", "放慢", "更慢",
-           "慢一些", "节奏慢")
-_CALMER = ("calmer", "more calm", "less energy", "less energetic", "more relaxed", "more chill", "gentler",
-           "softer", "平静一点", "安静一点", "舒缓一点", "柔和一点", "平静些", "轻松一点")
-_MORE_ENERGY = ("more energy", "more energetic", "more upbeat", "more exciting", "more intense", "livelier",
-                "more lively", "punchier", "更有活力", "有活力一点", "更激烈", "更燃", "更带劲", "激烈一点",
-                "活泼一点")
-_VARIATION = ("another variation", "another version", "another one", "different version", "try again",
-              "something else", "regenerate", "new variation", "different take", "换一个", "换一首", "再来一个",
-              "再来一首", "重新生成", "换个版本", "另一个版本")
-_QUIETER = ("quieter music", "music quieter", "lower the music", "music lower", "turn down the music",
-            "turn the music down", "music softer", "softer music", "less music", "music is too loud",
-            "quieter", "音乐小声", "音乐小一点", "音乐轻一点", "降低音乐", "音乐声音小", "背景音乐小", "音乐太大",
-            "音乐音量小", "小声一点")
-_LOUDER = ("louder music", "music louder", "turn up the music", "turn the music up", "raise the music",
-           "music is too quiet", "more music", "louder", "音乐大声", "音乐大一点", "音乐响一点", "提高音乐",
-           "音乐太小", "背景音乐大", "大声一点")
-_REMOVE = ("remove the music", "remove music", "no music", "without music", "delete the music", "mute the music",
-           "drop the music", "take the music off", "去掉音乐", "不要音乐", "删除音乐", "删掉音乐", "关掉音乐",
-           "去除音乐", "取消音乐", "静音")
+_FASTER = (
+    "faster",
+    "speed up",
+    "speed it up",
+    "quicker",
+    "more tempo",
+    "higher tempo",
+    "快一点",
+    "快点",
+    "加快",
+    "更快",
+    "快一些",
+    "节奏快",
+)
+_SLOWER = (
+    "slower",
+    "slow down",
+    "slow it down",
+    "lower tempo",
+    "less fast",
+    "慢一点",
+    "慢点",
+    "放慢",
+    "更慢",
+    "慢一些",
+    "节奏慢",
+)
+_CALMER = (
+    "calmer",
+    "more calm",
+    "less energy",
+    "less energetic",
+    "more relaxed",
+    "more chill",
+    "gentler",
+    "softer",
+    "平静一点",
+    "安静一点",
+    "舒缓一点",
+    "柔和一点",
+    "平静些",
+    "轻松一点",
+)
+_MORE_ENERGY = (
+    "more energy",
+    "more energetic",
+    "more upbeat",
+    "more exciting",
+    "more intense",
+    "livelier",
+    "more lively",
+    "punchier",
+    "更有活力",
+    "有活力一点",
+    "更激烈",
+    "更燃",
+    "更带劲",
+    "激烈一点",
+    "活泼一点",
+)
+_VARIATION = (
+    "another variation",
+    "another version",
+    "another one",
+    "different version",
+    "try again",
+    "something else",
+    "regenerate",
+    "new variation",
+    "different take",
+    "换一个",
+    "换一首",
+    "再来一个",
+    "再来一首",
+    "重新生成",
+    "换个版本",
+    "另一个版本",
+)
+_QUIETER = (
+    "quieter music",
+    "music quieter",
+    "lower the music",
+    "music lower",
+    "turn down the music",
+    "turn the music down",
+    "music softer",
+    "softer music",
+    "less music",
+    "music is too loud",
+    "quieter",
+    "音乐小声",
+    "音乐小一点",
+    "音乐轻一点",
+    "降低音乐",
+    "音乐声音小",
+    "背景音乐小",
+    "音乐太大",
+    "音乐音量小",
+    "小声一点",
+)
+_LOUDER = (
+    "louder music",
+    "music louder",
+    "turn up the music",
+    "turn the music up",
+    "raise the music",
+    "music is too quiet",
+    "more music",
+    "louder",
+    "音乐大声",
+    "音乐大一点",
+    "音乐响一点",
+    "提高音乐",
+    "音乐太小",
+    "背景音乐大",
+    "大声一点",
+)
+_REMOVE = (
+    "remove the music",
+    "remove music",
+    "no music",
+    "without music",
+    "delete the music",
+    "mute the music",
+    "drop the music",
+    "take the music off",
+    "去掉音乐",
+    "不要音乐",
+    "删除音乐",
+    "删掉音乐",
+    "关掉音乐",
+    "去除音乐",
+    "取消音乐",
+    "静音",
+)
 _STYLE_CHANGE = re.compile(
     r"(different style|change (?:the )?style|style\s*[:：]|switch to|change to|make it|make this|"
-    r"换成|改成|换个|换为|改为|风格)")
-_SADDER = ("sadder", "more melancholic", "darker", "minor key", "in minor", "更伤感", "伤感一点", "悲伤一点", "小调")
-_HAPPIER = ("happier", "brighter", "more cheerful", "major key", "in major", "开心一点", "欢快一点", "更欢快", "大调")
+    r"换成|改成|换个|换为|改为|风格)"
+)
+_SADDER = (
+    "sadder",
+    "more melancholic",
+    "darker",
+    "minor key",
+    "in minor",
+    "更伤感",
+    "伤感一点",
+    "悲伤一点",
+    "小调",
+)
+_HAPPIER = (
+    "happier",
+    "brighter",
+    "more cheerful",
+    "major key",
+    "in major",
+    "开心一点",
+    "欢快一点",
+    "更欢快",
+    "大调",
+)
 
 
 def refine(brief: MusicBrief, text: str) -> Refinement | None:
@@ -412,8 +734,12 @@ def refine(brief: MusicBrief, text: str) -> Refinement | None:
         new_style = _INSTRUMENT_STYLE[inst[0]] if inst and _STYLE_CHANGE.search(t) else None
     if new_style and (_STYLE_CHANGE.search(t) or not kinds):
         fresh = make_brief(positive, None)
-        b = replace(fresh, music_gain_db=b.music_gain_db, fade_out=b.fade_out or fresh.fade_out,
-                    drums=fresh.drums if "drums" not in kinds else b.drums)
+        b = replace(
+            fresh,
+            music_gain_db=b.music_gain_db,
+            fade_out=b.fade_out or fresh.fade_out,
+            drums=fresh.drums if "drums" not in kinds else b.drums,
+        )
         kinds.append("style")
     if _has(t, _VARIATION):
         kinds.append("variation")
@@ -425,7 +751,8 @@ def refine(brief: MusicBrief, text: str) -> Refinement | None:
 # ------------------------------------------------------------------------------------------ duration
 
 _DUR_RE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s(?![a-z])|秒钟?|minutes?|mins?|m(?![a-z])|分钟|分)", re.I)
+    r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s(?![a-z])|秒钟?|minutes?|mins?|m(?![a-z])|分钟|分)", re.I
+)
 
 
 def parse_duration_request(text: str) -> float | None:

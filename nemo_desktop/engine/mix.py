@@ -22,10 +22,10 @@ from scipy.io import wavfile
 
 TARGET_LUFS = -16.0
 CEILING_DBTP = -1.0
-DUCK_DB = -22.0            # music level under speech, relative to its normal level
-DUCK_ATTACK = 0.35         # seconds: music is fully down when the voice starts
-DUCK_RELEASE = 0.5         # seconds: music is back within 0.5 s after the voice stops
-BRIDGE_GAP = 1.0           # pauses shorter than this between two speech spans stay ducked
+DUCK_DB = -22.0  # music level under speech, relative to its normal level
+DUCK_ATTACK = 0.35  # seconds: music is fully down when the voice starts
+DUCK_RELEASE = 0.5  # seconds: music is back within 0.5 s after the voice stops
+BRIDGE_GAP = 1.0  # pauses shorter than this between two speech spans stay ducked
 FADE_IN = 0.02
 FADE_OUT = 0.15
 _SILENCE = 1e-7
@@ -44,7 +44,10 @@ def music_only(stems: dict[str, np.ndarray]) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------ loudness
 
-_K_SHELF = ([1.53512485958697, -2.69169618940638, 1.19839281085285], [1.0, -1.69065929318241, 0.73248077421585])
+_K_SHELF = (
+    [1.53512485958697, -2.69169618940638, 1.19839281085285],
+    [1.0, -1.69065929318241, 0.73248077421585],
+)
 _K_HIGHPASS = ([1.0, -2.0, 1.0], [1.0, -1.99004745483398, 0.99007225036621])
 
 
@@ -68,7 +71,7 @@ def integrated_loudness(audio: np.ndarray, sample_rate: int = 48000) -> float:
     y = signal.lfilter(*_K_HIGHPASS, y, axis=0)
     power = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(y * y, axis=0)])
     starts = np.arange(0, x.shape[0] - block + 1, step)
-    z = (power[starts + block] - power[starts]) / block          # (blocks, channels) mean squares
+    z = (power[starts + block] - power[starts]) / block  # (blocks, channels) mean squares
     zsum = z.sum(axis=1)
     with np.errstate(divide="ignore"):
         lj = -0.691 + 10 * np.log10(zsum)
@@ -86,11 +89,12 @@ def integrated_loudness(audio: np.ndarray, sample_rate: int = 48000) -> float:
 
 _OVERSAMPLE = 4
 # 49 taps (odd): a whole-sample delay of 24 upsampled = 6 input samples, so phase r sits at i + r/4
-_TP_FILTER = np.concatenate([signal.firwin(49, 1.0 / _OVERSAMPLE, window=("kaiser", 8.0)) * _OVERSAMPLE,
-                             np.zeros(3)])
-_TP_TAPS = len(_TP_FILTER) // _OVERSAMPLE                      # 13 taps per polyphase branch
+_TP_FILTER = np.concatenate(
+    [signal.firwin(49, 1.0 / _OVERSAMPLE, window=("kaiser", 8.0)) * _OVERSAMPLE, np.zeros(3)]
+)
+_TP_TAPS = len(_TP_FILTER) // _OVERSAMPLE  # 13 taps per polyphase branch
 _TP_BANK = np.stack([_TP_FILTER[r::_OVERSAMPLE][::-1] for r in range(_OVERSAMPLE)], axis=1)  # (13, 4)
-_TP_SHIFT = _TP_TAPS // 2                                       # 6 input samples each side
+_TP_SHIFT = _TP_TAPS // 2  # 6 input samples each side
 _TP_BLOCK = 256
 _TP_HEADROOM = 10 ** (-4.0 / 20)  # inter-sample overs above 4 dB are not met in real programme
 
@@ -167,8 +171,9 @@ def merge_speech(speech: Sequence[tuple[float, float]], gap: float = BRIDGE_GAP)
     return merged
 
 
-def duck_gain(n: int, speech: Sequence[tuple[float, float]], sample_rate: int = 48000,
-              depth_db: float = DUCK_DB) -> np.ndarray:
+def duck_gain(
+    n: int, speech: Sequence[tuple[float, float]], sample_rate: int = 48000, depth_db: float = DUCK_DB
+) -> np.ndarray:
     """Per-sample music gain: ``depth_db`` during speech, raised-cosine ramps in and out."""
     depth = np.zeros(n, dtype=np.float64)
     t_end = n / sample_rate
@@ -192,7 +197,7 @@ def _edge_fades(x: np.ndarray, sample_rate: int) -> None:
     k = min(n, int(FADE_IN * sample_rate))
     x[:k] *= (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, k)))[:, None]
     k = min(n, int(FADE_OUT * sample_rate))
-    x[n - k:] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, k)))[:, None]
+    x[n - k :] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, k)))[:, None]
 
 
 def _as_stereo(a: np.ndarray, n: int) -> np.ndarray:
@@ -207,8 +212,13 @@ def _as_stereo(a: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def mix(stems: dict[str, np.ndarray], clip_audio: np.ndarray | None, speech: Sequence[tuple[float, float]],
-        sample_rate: int = 48000, music_gain_db: float = 0.0) -> np.ndarray:
+def mix(
+    stems: dict[str, np.ndarray],
+    clip_audio: np.ndarray | None,
+    speech: Sequence[tuple[float, float]],
+    sample_rate: int = 48000,
+    music_gain_db: float = 0.0,
+) -> np.ndarray:
     """The final programme: float32 (n, 2) at ``sample_rate``, −16 LUFS, ≤ −1 dBTP, ducked under speech."""
     music = music_only(stems).astype(np.float64)
     if clip_audio is None and music.shape[0] == 0:

@@ -68,8 +68,9 @@ def test_no_traits_is_fine() -> None:
 
 
 def test_summary_both_languages() -> None:
-    brief = MusicBrief(style="calm_piano", mood="calm", bpm_range=(72, 84), key="D", mode="major",
-                       drums=False)
+    brief = MusicBrief(
+        style="calm_piano", mood="calm", bpm_range=(72, 84), key="D", mode="major", drums=False
+    )
     assert brief.summary("en") == "calm piano · D major · 72–84 BPM · no drums"
     assert brief.summary("zh_CN") == "平静钢琴 · D 大调 · 72–84 BPM · 无鼓"
     pop = make_brief("upbeat pop", None)
@@ -79,14 +80,29 @@ def test_summary_both_languages() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("faster", "tempo"), ("快一点", "tempo"), ("slower", "tempo"), ("慢一点", "tempo"),
-        ("calmer", "energy"), ("平静一点", "energy"), ("more energy", "energy"), ("更有活力", "energy"),
-        ("more energy at the end", "energy"), ("结尾更有活力", "energy"),
-        ("no drums", "drums"), ("不要鼓", "drums"), ("add drums", "drums"),
-        ("another variation", "variation"), ("换一个", "variation"),
-        ("quieter music", "gain"), ("音乐小声一点", "gain"), ("louder music", "gain"), ("音乐大声一点", "gain"),
-        ("different style: lo-fi", "style"), ("换成史诗风格", "style"),
-        ("remove the music", "remove"), ("去掉音乐", "remove"),
+        ("faster", "tempo"),
+        ("快一点", "tempo"),
+        ("slower", "tempo"),
+        ("慢一点", "tempo"),
+        ("calmer", "energy"),
+        ("平静一点", "energy"),
+        ("more energy", "energy"),
+        ("更有活力", "energy"),
+        ("more energy at the end", "energy"),
+        ("结尾更有活力", "energy"),
+        ("no drums", "drums"),
+        ("不要鼓", "drums"),
+        ("add drums", "drums"),
+        ("another variation", "variation"),
+        ("换一个", "variation"),
+        ("quieter music", "gain"),
+        ("音乐小声一点", "gain"),
+        ("louder music", "gain"),
+        ("音乐大声一点", "gain"),
+        ("different style: lo-fi", "style"),
+        ("换成史诗风格", "style"),
+        ("remove the music", "remove"),
+        ("去掉音乐", "remove"),
     ],
 )
 def test_refinements(text: str, kind: str) -> None:
@@ -126,8 +142,17 @@ def test_refine_add_drums_to_calm() -> None:
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("a 30 second upbeat intro", 30.0), ("30秒", 30.0), ("1 minute", 60.0), ("1分钟", 60.0), ("45s calm", 45.0),
-     ("1 minute 30 seconds", 90.0), ("半分钟", 30.0), ("calm piano", None), ("120 BPM", None)],
+    [
+        ("a 30 second upbeat intro", 30.0),
+        ("30秒", 30.0),
+        ("1 minute", 60.0),
+        ("1分钟", 60.0),
+        ("45s calm", 45.0),
+        ("1 minute 30 seconds", 90.0),
+        ("半分钟", 30.0),
+        ("calm piano", None),
+        ("120 BPM", None),
+    ],
 )
 def test_duration_requests(text: str, seconds: float | None) -> None:
     assert parse_duration_request(text) == seconds

@@ -26,7 +26,7 @@ from nemo_desktop.engine.music.theory import Chord, key_pc, nearest_in, parse_ch
 
 # ------------------------------------------------------------------------------------------ timing
 
-MAX_TEMPO_DEVIATION = 0.10   # local tempo within ±9 % of the base tempo (cost grows quadratically)
+MAX_TEMPO_DEVIATION = 0.10  # local tempo within ±9 % of the base tempo (cost grows quadratically)
 _LOOKBACK = 8
 
 
@@ -36,8 +36,8 @@ class BeatGrid:
 
     bpm: float
     beats: tuple[float, ...]
-    anchors: tuple[float, ...]     # cut times placed exactly on beats (segment boundaries)
-    final_hit: float               # time of the closing chord (the last beat)
+    anchors: tuple[float, ...]  # cut times placed exactly on beats (segment boundaries)
+    final_hit: float  # time of the closing chord (the last beat)
 
 
 def ring_window(duration: float) -> tuple[float, float, float]:
@@ -56,14 +56,21 @@ def _clean_cuts(cuts: Sequence[float], end: float) -> list[float]:
     return out
 
 
-def _miss_cost(cut: float, a: float, period: float) -> float:
-    """Cost of a cut left unanchored inside a segment starting at ``a`` with beat ``period``."""
-    half = period / 2
-    d = abs((cut - a) - round((cut - a) / half) * half)
+def _miss_cost(cut: float, a: float, period: float, swing: float = 0.0) -> float:
+    """Cost of a cut left unanchored inside a segment starting at ``a`` with beat ``period``.
+
+    It is charged by its distance to the nearest (swung) eighth note, where the music has an onset.
+    """
+    rel = (cut - a) / period
+    beat = np.floor(rel)
+    grid = np.array([beat, beat + 0.5 + swing * 0.3, beat + 1.0])
+    d = float(np.min(np.abs(grid - rel))) * period
     return 0.6 + ((d / 0.035) ** 2 if d < 0.045 else 12.0)
 
 
-def _solve(points: list[float], duration: float, base: float) -> tuple[float, list[tuple[int, int, int]], float]:
+def _solve(
+    points: list[float], duration: float, base: float, swing: float = 0.0
+) -> tuple[float, list[tuple[int, int, int]], float]:
     """Dynamic programme for one base period: (cost, segments (i, j, beats), final hit time)."""
     period = 60.0 / base
     k = len(points)  # points[0] = 0, points[1:] = cuts, node k = the end
@@ -78,7 +85,7 @@ def _solve(points: list[float], duration: float, base: float) -> tuple[float, li
             if best[i] == np.inf:
                 continue
             a = points[i]
-            inner = points[i + 1:j]
+            inner = points[i + 1 : j]
             if is_end:  # the final hit: exact base tempo, ring-out window
                 lo_t, hi_t = duration - ring_hi, duration - ring_lo
                 n_lo = max(1, int(np.ceil((lo_t - a) / period - 1e-9)))
@@ -97,7 +104,7 @@ def _solve(points: list[float], duration: float, base: float) -> tuple[float, li
                     options.append((5.0 + (dev / 0.02) ** 2, n, e))
                 seg_cost, n, e = min(options)
                 local = (e - a) / n
-                cost = best[i] + seg_cost + sum(_miss_cost(c, a, local) for c in inner)
+                cost = best[i] + seg_cost + sum(_miss_cost(c, a, local, swing) for c in inner)
                 if cost < best[j]:
                     best[j], back[j], final_time[j] = cost, (i, n), e
                 continue
@@ -111,8 +118,8 @@ def _solve(points: list[float], duration: float, base: float) -> tuple[float, li
                 dev = abs(period / local - 1)
                 if dev > MAX_TEMPO_DEVIATION:
                     continue
-                cost = best[i] + (dev / 0.035) ** 2 + (0.25 if n % 2 else 0.0)
-                cost += sum(_miss_cost(c, a, local) for c in inner)
+                cost = best[i] + (dev / 0.045) ** 2 + (0.25 if n % 2 else 0.0)
+                cost += sum(_miss_cost(c, a, local, swing) for c in inner)
                 if cost < best[j]:
                     best[j], back[j] = cost, (i, n)
     segs: list[tuple[int, int, int]] = []
@@ -126,7 +133,9 @@ def _solve(points: list[float], duration: float, base: float) -> tuple[float, li
     return best[k], segs[::-1], final_time[k]
 
 
-def fit_beats(duration: float, cuts: Sequence[float], bpm_range: tuple[float, float], target: float) -> BeatGrid:
+def fit_beats(
+    duration: float, cuts: Sequence[float], bpm_range: tuple[float, float], target: float, swing: float = 0.0
+) -> BeatGrid:
     """The beat grid for a video of ``duration`` s with hard ``cuts``, tempo within ``bpm_range``."""
     ring_lo, ring_pref, ring_hi = ring_window(duration)
     if duration - ring_pref < 0.3:
@@ -142,7 +151,7 @@ def fit_beats(duration: float, cuts: Sequence[float], bpm_range: tuple[float, fl
     candidates = np.linspace(lo, hi, count) if count > 1 else np.array([lo])
     best: tuple[float, float, list[tuple[int, int, int]], float] | None = None
     for base in candidates:
-        cost, segs, end = _solve(points, duration, float(base))
+        cost, segs, end = _solve(points, duration, float(base), swing)
         outside = max(want_lo - base, base - want_hi, 0.0) / max(want_lo, 1.0)
         cost += 2.0 * abs(base - target) / max(target, 1.0) + (outside / 0.03) ** 2
         if segs and (best is None or cost < best[0]):
@@ -186,6 +195,7 @@ def bar_starts(beats: Sequence[float], anchors: Sequence[float]) -> list[int]:
         starts.append(last)
     return starts
 
+
 # ------------------------------------------------------------------------------------------- score
 
 
@@ -193,10 +203,10 @@ def bar_starts(beats: Sequence[float], anchors: Sequence[float]) -> list[int]:
 class Note:
     """One note event. For drums ``instrument`` is the drum voice and ``pitch`` is unused (0)."""
 
-    start: float      # seconds
-    dur: float        # seconds
-    pitch: int        # MIDI
-    vel: float        # 0..1
+    start: float  # seconds
+    dur: float  # seconds
+    pitch: int  # MIDI
+    vel: float  # 0..1
     instrument: str
     pan: float = 0.0  # -1 left .. 1 right
 
@@ -232,17 +242,37 @@ class Score:
         cut_rows = []
         for c in cuts:
             near = float(beats[int(np.argmin(np.abs(beats - c)))])
-            cut_rows.append({"t": round(float(c), 4), "frame": frame(c), "beat": round(near, 4),
-                             "beat_frame": frame(near), "offset_ms": round((near - c) * 1000, 1)})
+            cut_rows.append(
+                {
+                    "t": round(float(c), 4),
+                    "frame": frame(c),
+                    "beat": round(near, 4),
+                    "beat_frame": frame(near),
+                    "offset_ms": round((near - c) * 1000, 1),
+                }
+            )
         return {
-            "style": self.style, "key": self.key, "mode": self.mode, "bpm": round(self.bpm, 2),
-            "seed": self.seed, "duration": self.duration, "fps": self.fps,
+            "style": self.style,
+            "key": self.key,
+            "mode": self.mode,
+            "bpm": round(self.bpm, 2),
+            "seed": self.seed,
+            "duration": self.duration,
+            "fps": self.fps,
             "frames": frame(self.duration),
             "cuts": cut_rows,
             "beats": [{"t": round(b, 4), "frame": frame(b)} for b in self.beats],
             "bars": [{"t": round(b, 4), "frame": frame(b)} for b in self.bars],
-            "sections": [{"name": n, "start": round(s, 4), "end": round(e, 4), "start_frame": frame(s),
-                          "end_frame": frame(e)} for n, s, e in self.sections],
+            "sections": [
+                {
+                    "name": n,
+                    "start": round(s, 4),
+                    "end": round(e, 4),
+                    "start_frame": frame(s),
+                    "end_frame": frame(e),
+                }
+                for n, s, e in self.sections
+            ],
             "chords": [{"t": round(t, 4), "frame": frame(t), "chord": c} for t, c in self.chords],
             "final_hit": {"t": round(self.final_hit, 4), "frame": frame(self.final_hit)},
         }
@@ -251,21 +281,25 @@ class Score:
 # ------------------------------------------------------------------------------------ composition
 
 # Instrument words in the brief → (chords voice, melody voice).
-_INSTRUMENT_VOICES = {"piano": ("piano", "piano"), "guitar": ("guitar", "pluck"),
-                      "strings": ("strings", "strings"), "synth": ("synth", "lead")}
+_INSTRUMENT_VOICES = {
+    "piano": ("piano", "piano"),
+    "guitar": ("guitar", "pluck"),
+    "strings": ("strings", "strings"),
+    "synth": ("synth", "lead"),
+}
 
 
 @dataclass
 class _Bar:
     index: int
-    beat0: int            # index of its first beat
+    beat0: int  # index of its first beat
     nbeats: int
     start: float
     end: float
-    level: float          # intensity 0..1
+    level: float  # intensity 0..1
     section: str = "main"
     chord: Chord | None = None
-    phrase_pos: int = 0   # bar number inside its 4-bar phrase
+    phrase_pos: int = 0  # bar number inside its 4-bar phrase
 
 
 class _Clock:
@@ -315,13 +349,13 @@ def _name_sections(bars: list[_Bar]) -> None:
     outro = 0 if n < 3 else min(2, max(1, round(n * 0.08)))
     for b in bars[:intro]:
         b.section = "intro"
-    for b in bars[n - outro:]:
+    for b in bars[n - outro :]:
         b.section = "outro"
-    middle = bars[intro:n - outro]
+    middle = bars[intro : n - outro]
     peak = max((b.level for b in middle), default=0.6)
     seen_main = False
     for p in range(0, len(middle), 4):
-        phrase = middle[p:p + 4]
+        phrase = middle[p : p + 4]
         level = sum(b.level for b in phrase) / len(phrase)
         if level >= max(0.6, peak - 0.12):
             name = "main"
@@ -366,8 +400,16 @@ def _assign_chords(bars: list[_Bar], spec: Style, brief: MusicBrief, rng: np.ran
     return home
 
 
-def _chord_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, pad: str | None,
-                  anchors: set[int], rng: np.random.Generator, swing: float) -> list[Note]:
+def _chord_events(
+    bars: list[_Bar],
+    clock: _Clock,
+    spec: Style,
+    voice: str,
+    pad: str | None,
+    anchors: set[int],
+    rng: np.random.Generator,
+    swing: float,
+) -> list[Note]:
     notes: list[Note] = []
     prev: tuple[int, ...] | None = None
     low, high = (48, 72) if voice in ("guitar", "strings", "pad") else (52, 76)
@@ -389,8 +431,11 @@ def _chord_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, pad:
                 for j, p in enumerate(voicing):
                     notes.append(Note(t0 + 0.004 * j, t1 - t0 + 0.05, p, vel * 0.8, voice, (j - 1.5) * 0.25))
         elif rhythm == "broken":
-            steps = [0, 2, 1, 3, 2, 1, 3, 2] if variant == 0 else ([0, 1, 2, 3, 2, 1, 2, 3] if variant == 1
-                                                                    else [0, 2, 3, 1, 2, 3, 1, 2])
+            steps = (
+                [0, 2, 1, 3, 2, 1, 3, 2]
+                if variant == 0
+                else ([0, 1, 2, 3, 2, 1, 2, 3] if variant == 1 else [0, 2, 3, 1, 2, 3, 1, 2])
+            )
             per_beat = 2 if bar.level >= 0.4 else 1
             total = span * per_beat
             for k in range(total):
@@ -401,7 +446,7 @@ def _chord_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, pad:
                 accent = 1.0 if k % per_beat == 0 else 0.8
                 notes.append(Note(t0, bar.end - t0 + 0.2, p, vel * 0.75 * accent, voice, (p - 64) / 30))
         elif rhythm == "stabs":
-            grid = ("x..x..x." if variant == 0 else ("x.x..x.x" if variant == 1 else "x..x.x.."))
+            grid = "x..x..x." if variant == 0 else ("x.x..x.x" if variant == 1 else "x..x.x..")
             eighths = span * 2
             hits = [k for k in range(eighths) if grid[k % 8] == "x"]
             hits = sorted(set(hits) | {int(s * 2) for s in strikes})
@@ -412,7 +457,7 @@ def _chord_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, pad:
                 for j, p in enumerate(voicing):
                     notes.append(Note(t0, d, p, vel * (0.85 if k % 2 else 1.0), voice, (j - 1.5) * 0.3))
         elif rhythm == "strum":
-            pattern = ("D.DU.UDU" if variant != 1 else "D.D.DUDU")
+            pattern = "D.DU.UDU" if variant != 1 else "D.D.DUDU"
             eighths = span * 2
             for k in range(eighths):
                 ch = pattern[k % 8]
@@ -422,12 +467,21 @@ def _chord_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, pad:
                 order = voicing if ch == "D" else voicing[::-1]
                 d = clock.t(bar.beat0 + k / 2 + 1.0) - t0
                 for j, p in enumerate(order):
-                    notes.append(Note(t0 + 0.012 * j, d, p, vel * (0.95 if ch == "D" else 0.7), voice,
-                                      (p - 62) / 40))
+                    notes.append(
+                        Note(t0 + 0.012 * j, d, p, vel * (0.95 if ch == "D" else 0.7), voice, (p - 62) / 40)
+                    )
         if pad and (bar.level >= 0.5 or spec.name in ("cinematic", "calm_piano")):
             for j, p in enumerate(voicing[1:]):
-                notes.append(Note(bar.start, bar_dur + 0.1, p - 12 if p > 64 else p, 0.3 + 0.25 * bar.level,
-                                  pad, (-0.6, 0.0, 0.6)[j % 3]))
+                notes.append(
+                    Note(
+                        bar.start,
+                        bar_dur + 0.1,
+                        p - 12 if p > 64 else p,
+                        0.3 + 0.25 * bar.level,
+                        pad,
+                        (-0.6, 0.0, 0.6)[j % 3],
+                    )
+                )
     return notes
 
 
@@ -435,8 +489,9 @@ def _bass_pitch(pc: int, low: int = 33) -> int:
     return low + ((pc - low) % 12)
 
 
-def _bass_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, anchors: set[int],
-                 swing: float) -> list[Note]:
+def _bass_events(
+    bars: list[_Bar], clock: _Clock, spec: Style, voice: str, anchors: set[int], swing: float
+) -> list[Note]:
     notes: list[Note] = []
     for n, bar in enumerate(bars):
         assert bar.chord is not None
@@ -479,7 +534,9 @@ def _bass_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, ancho
         extra = [float(i - bar.beat0) for i in anchors if bar.beat0 < i < bar.beat0 + span]
         for s in extra:
             if not any(abs(e[0] - s) < 0.05 for e in events):
-                events = [e for e in events if not (e[0] < s < e[0] + e[1])] + [e for e in events if e[0] < s < e[0] + e[1]]
+                events = [e for e in events if not (e[0] < s < e[0] + e[1])] + [
+                    e for e in events if e[0] < s < e[0] + e[1]
+                ]
                 events.append((s, max(0.5, span - s), root, vel))
         for pos, length, p, v in events:
             t0 = clock.t(bar.beat0 + pos)
@@ -499,7 +556,9 @@ def _make_motif(rng: np.random.Generator, density: float) -> list[tuple[float, f
         pos = np.unique(pos)
     steps = [0]
     for _ in range(len(pos) - 1):
-        move = int(rng.choice([-2, -1, -1, 1, 1, 2, 3, -3, 0], p=[0.1, 0.2, 0.1, 0.2, 0.12, 0.1, 0.06, 0.06, 0.06]))
+        move = int(
+            rng.choice([-2, -1, -1, 1, 1, 2, 3, -3, 0], p=[0.1, 0.2, 0.1, 0.2, 0.12, 0.1, 0.06, 0.06, 0.06])
+        )
         if abs(steps[-1] + move) > 5:
             move = -move
         steps.append(steps[-1] + move)
@@ -522,9 +581,18 @@ def _vary(motif: list[tuple[float, float, int]], rng: np.random.Generator) -> li
     return m
 
 
-def _melody_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, brief: MusicBrief,
-                   rng: np.random.Generator, swing: float, home: Chord, final_hit: float,
-                   duration: float) -> list[Note]:
+def _melody_events(
+    bars: list[_Bar],
+    clock: _Clock,
+    spec: Style,
+    voice: str,
+    brief: MusicBrief,
+    rng: np.random.Generator,
+    swing: float,
+    home: Chord,
+    final_hit: float,
+    duration: float,
+) -> list[Note]:
     tonic = key_pc(brief.key)
     low, high = (62, 84) if voice in ("bell", "lead", "pluck", "piano") else (57, 79)
     scale = scale_pitches(tonic, brief.mode, low, high)
@@ -565,13 +633,23 @@ def _melody_events(bars: list[_Bar], clock: _Clock, spec: Style, voice: str, bri
             notes.append(Note(t0, max(0.08, t1 - t0), p, vel * (1.0 if strong else 0.85), voice, 0.1))
             last_pitch = p
     tonic_tones = [p for p in scale if p % 12 == home.root] or scale
-    notes.append(Note(final_hit, max(0.2, duration - final_hit), nearest_in(last_pitch, tonic_tones), 0.7,
-                      voice, 0.1))
+    notes.append(
+        Note(final_hit, max(0.2, duration - final_hit), nearest_in(last_pitch, tonic_tones), 0.7, voice, 0.1)
+    )
     return notes
 
 
-def _drum_events(bars: list[_Bar], clock: _Clock, spec: Style, anchors: set[int], rng: np.random.Generator,
-                 swing: float, final_hit: float, duration: float, fade_out: bool) -> list[Note]:
+def _drum_events(
+    bars: list[_Bar],
+    clock: _Clock,
+    spec: Style,
+    anchors: set[int],
+    rng: np.random.Generator,
+    swing: float,
+    final_hit: float,
+    duration: float,
+    fade_out: bool,
+) -> list[Note]:
     if not spec.grooves:
         return []
     grooves = [dict(g) for g in spec.grooves]
@@ -595,7 +673,12 @@ def _drum_events(bars: list[_Bar], clock: _Clock, spec: Style, anchors: set[int]
         vel = 0.6 + 0.4 * level
         fill_from = steps
         next_idx = bar.beat0 + bar.nbeats
-        if (next_idx in anchors or bar is bars[-1]) and level >= 0.4 and next_idx - last_fill >= 8 and steps >= 8:
+        if (
+            (next_idx in anchors or bar is bars[-1])
+            and level >= 0.4
+            and next_idx - last_fill >= 8
+            and steps >= 8
+        ):
             fill_from = steps - 4
             last_fill = next_idx
         for voice, pattern in g.items():
@@ -626,15 +709,92 @@ def _drum_events(bars: list[_Bar], clock: _Clock, spec: Style, anchors: set[int]
     return notes
 
 
-def _final_chord(home: Chord, voice: str, pad: str | None, bass_voice: str, final_hit: float, duration: float,
-                 prev: tuple[int, ...] | None, fade_out: bool) -> tuple[list[Note], list[Note]]:
+_PERCUSSIVE = {
+    "piano",
+    "piano_bass",
+    "epiano",
+    "bell",
+    "guitar",
+    "pluck",
+    "finger_bass",
+    "synth",
+    "synth_bass",
+}
+
+
+def _cut_accents(
+    cuts: Sequence[float],
+    bars: list[_Bar],
+    clock: _Clock,
+    notes: dict[str, list[Note]],
+    brief: MusicBrief,
+    spec: Style,
+    melody_voice: str,
+    swing: float,
+    final_hit: float,
+) -> None:
+    """Make sure every cut is heard: if no clear attack sits on (or an eighth from) a cut, add one.
+
+    The accent goes on the nearest swung eighth when that is within 45 ms of the cut (it sounds on the
+    grid), else exactly on the cut — a film composer's hit point. Drums play it when they are in, else a
+    chord tone on a struck instrument.
+    """
+    attacks = np.array(
+        sorted(
+            n.start
+            for stem in ("drums", "bass", "chords", "melody")
+            for n in notes[stem]
+            if (stem == "drums" or n.instrument in _PERCUSSIVE) and n.vel >= 0.45
+        )
+    )
+    beats = clock
+    for c in cuts:
+        if not 0.2 < c < final_hit - 0.1:
+            continue
+        bar = next((b for b in bars if b.start <= c < b.end), None)
+        if bar is None:
+            continue
+        frac = bar.beat0 + np.interp(c, [bar.start, bar.end], [0, bar.nbeats])
+        base = np.floor(frac)
+        grid = [base, base + 0.5 + swing * 0.3, base + 1.0]
+        times = [beats.t(g) for g in grid]
+        best = min(times, key=lambda t: abs(t - c))
+        t = best if abs(best - c) <= 0.045 else c
+        if attacks.size and np.min(np.abs(attacks - t)) <= 0.012:
+            continue
+        on_beat = abs(t - beats.t(round(frac))) < 0.005
+        if brief.drums and spec.grooves and bar.level >= 0.25:
+            voice = "kick" if on_beat else ("tom" if spec.name == "cinematic" else "rim")
+            notes["drums"].append(Note(t, 0.2, 0, 0.8, voice, 0.0))
+        else:
+            assert bar.chord is not None
+            voice = melody_voice if melody_voice in _PERCUSSIVE else "piano"
+            pitch = 60 + ((bar.chord.root - 60) % 12)
+            notes["melody"].append(Note(t, 0.6, pitch, 0.75, voice, -0.1))
+            notes["melody"].append(
+                Note(t, 0.6, pitch + 7 if (bar.chord.intervals[2] == 7) else pitch + 12, 0.6, voice, 0.1)
+            )
+
+
+def _final_chord(
+    home: Chord,
+    voice: str,
+    pad: str | None,
+    bass_voice: str,
+    final_hit: float,
+    duration: float,
+    prev: tuple[int, ...] | None,
+    fade_out: bool,
+) -> tuple[list[Note], list[Note]]:
     ring = max(0.2, duration - final_hit)
     v = 0.55 if fade_out else 0.85
     voicing = voice_lead(home.pcs[:3], prev, low=50, high=76, voices=4)
     chords = [Note(final_hit + 0.006 * j, ring, p, v, voice, (j - 1.5) * 0.3) for j, p in enumerate(voicing)]
     if pad:
-        chords += [Note(final_hit, ring, p - 12 if p > 64 else p, v * 0.5, pad, (-0.5, 0.5)[j % 2])
-                   for j, p in enumerate(voicing[1:])]
+        chords += [
+            Note(final_hit, ring, p - 12 if p > 64 else p, v * 0.5, pad, (-0.5, 0.5)[j % 2])
+            for j, p in enumerate(voicing[1:])
+        ]
     root = _bass_pitch(home.root)
     bass = [Note(final_hit, ring, root, v, bass_voice, 0.0)]
     return chords, bass
@@ -646,7 +806,7 @@ def compose(brief: MusicBrief, duration: float, cuts: Sequence[float], fps: floa
     spec = STYLES.get(brief.style, STYLES["calm_piano"])
     rng = np.random.default_rng(seed)
     lo, hi = brief.bpm_range if not brief.bpm else (brief.bpm, brief.bpm)
-    grid = fit_beats(duration, cuts, (lo, hi), brief.target_bpm())
+    grid = fit_beats(duration, cuts, (lo, hi), brief.target_bpm(), spec.swing)
     clock = _Clock(grid.beats)
     bars = _plan_bars(grid, brief)
     _name_sections(bars)
@@ -663,19 +823,43 @@ def compose(brief: MusicBrief, duration: float, cuts: Sequence[float], fps: floa
         home = _assign_chords(bars, spec, brief, rng)
         notes["chords"] = _chord_events(bars, clock, spec, chord_voice, spec.pad, anchor_idx, rng, swing)
         notes["bass"] = _bass_events(bars, clock, spec, spec.bass_instrument, anchor_idx, swing)
-        notes["melody"] = _melody_events(bars, clock, spec, melody_voice, brief, rng, swing, home,
-                                         grid.final_hit, duration)
+        notes["melody"] = _melody_events(
+            bars, clock, spec, melody_voice, brief, rng, swing, home, grid.final_hit, duration
+        )
         if brief.drums:
-            notes["drums"] = _drum_events(bars, clock, spec, anchor_idx, rng, swing, grid.final_hit, duration,
-                                          brief.fade_out)
+            notes["drums"] = _drum_events(
+                bars, clock, spec, anchor_idx, rng, swing, grid.final_hit, duration, brief.fade_out
+            )
+        _cut_accents(
+            sorted(float(c) for c in cuts),
+            bars,
+            clock,
+            notes,
+            brief,
+            spec,
+            melody_voice,
+            swing,
+            grid.final_hit,
+        )
     prev = tuple(sorted(n.pitch for n in notes["chords"][-4:])) if len(notes["chords"]) >= 4 else None
-    end_chords, end_bass = _final_chord(home, chord_voice, spec.pad, spec.bass_instrument, grid.final_hit,
-                                        duration, prev, brief.fade_out)
+    end_chords, end_bass = _final_chord(
+        home, chord_voice, spec.pad, spec.bass_instrument, grid.final_hit, duration, prev, brief.fade_out
+    )
     notes["chords"] += end_chords
     notes["bass"] += end_bass
-    clipped = {k: tuple(sorted((Note(n.start, min(n.dur, duration - n.start), n.pitch, n.vel, n.instrument, n.pan)
-                                for n in v if n.start < duration - 0.01), key=lambda n: (n.start, n.pitch)))
-               for k, v in notes.items()}
+    clipped = {
+        k: tuple(
+            sorted(
+                (
+                    Note(n.start, min(n.dur, duration - n.start), n.pitch, n.vel, n.instrument, n.pan)
+                    for n in v
+                    if n.start < duration - 0.01
+                ),
+                key=lambda n: (n.start, n.pitch),
+            )
+        )
+        for k, v in notes.items()
+    }
     sections: list[tuple[str, float, float]] = []
     for b in bars:
         if sections and sections[-1][0] == b.section:
@@ -685,8 +869,21 @@ def compose(brief: MusicBrief, duration: float, cuts: Sequence[float], fps: floa
     sections.append(("ending", grid.final_hit, duration))
     chords = tuple((b.start, b.chord.symbol) for b in bars if b.chord) + ((grid.final_hit, home.symbol),)
     fade_start = bars[-min(3, len(bars))].start if brief.fade_out and bars else grid.final_hit
-    return Score(bpm=round(grid.bpm, 3), key=brief.key, mode=brief.mode, style=spec.name, seed=int(seed),
-                 duration=duration, fps=float(fps), beats=grid.beats,
-                 bars=tuple(grid.beats[i] for i in bar_starts(grid.beats, grid.anchors)),
-                 sections=tuple(sections), notes=clipped, anchors=grid.anchors, final_hit=grid.final_hit,
-                 fade_out=brief.fade_out, fade_start=fade_start, chords=chords)
+    return Score(
+        bpm=round(grid.bpm, 3),
+        key=brief.key,
+        mode=brief.mode,
+        style=spec.name,
+        seed=int(seed),
+        duration=duration,
+        fps=float(fps),
+        beats=grid.beats,
+        bars=tuple(grid.beats[i] for i in bar_starts(grid.beats, grid.anchors)),
+        sections=tuple(sections),
+        notes=clipped,
+        anchors=grid.anchors,
+        final_hit=grid.final_hit,
+        fade_out=brief.fade_out,
+        fade_start=fade_start,
+        chords=chords,
+    )

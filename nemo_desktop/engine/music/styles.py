@@ -21,23 +21,23 @@ class Style:
     """One kind of music, as data."""
 
     name: str
-    names: dict[str, str]                     # display names by language
+    names: dict[str, str]  # display names by language
     bpm_range: tuple[float, float]
-    mode: str | None                          # "major" / "minor" / None: the video decides
-    chord_instrument: str                     # synth voice of the "chords" stem
+    mode: str | None  # "major" / "minor" / None: the video decides
+    chord_instrument: str  # synth voice of the "chords" stem
     melody_instrument: str
     bass_instrument: str
-    pad: str | None                           # an optional sustained layer under the chords
+    pad: str | None  # an optional sustained layer under the chords
     drums: bool
-    grooves: tuple[DrumGrid, ...]             # drum patterns from light to full
+    grooves: tuple[DrumGrid, ...]  # drum patterns from light to full
     progressions_major: tuple[tuple[str, ...], ...]
     progressions_minor: tuple[tuple[str, ...], ...]
-    chord_rhythm: str                         # "sustain" | "arp" | "stabs" | "strum" | "broken"
-    bass_rhythm: str                          # "whole" | "half" | "eighths" | "syncopated" | "pulse"
-    melody_density: float                     # mean notes per beat in the main section
-    swing: float = 0.0                        # 0..0.5 delay of off-beat 8ths, as a fraction of an 8th
-    reverb: float = 0.3                       # 0..1 wet send
-    brightness: float = 0.6                   # 0..1 synth tone
+    chord_rhythm: str  # "sustain" | "arp" | "stabs" | "strum" | "broken"
+    bass_rhythm: str  # "whole" | "half" | "eighths" | "syncopated" | "pulse"
+    melody_density: float  # mean notes per beat in the main section
+    swing: float = 0.0  # 0..0.5 delay of off-beat 8ths, as a fraction of an 8th
+    reverb: float = 0.3  # 0..1 wet send
+    brightness: float = 0.6  # 0..1 synth tone
     keys_major: tuple[str, ...] = ("C", "D", "F", "G", "A", "Eb", "Bb")
     keys_minor: tuple[str, ...] = ("A", "D", "E", "C", "G", "B", "F#")
     extra: dict[str, float] = field(default_factory=dict)
@@ -46,20 +46,32 @@ class Style:
 _POP_GROOVES: tuple[DrumGrid, ...] = (
     {"kick": "x.......x.......", "hat": "x...x...x...x..."},
     {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."},
-    {"kick": "x.....x.x.x.....", "snare": "....x.......x..o", "hat": "xoxoxoxoxoxoxoxo",
-     "clap": "....x.......x..."},
+    {
+        "kick": "x.....x.x.x.....",
+        "snare": "....x.......x..o",
+        "hat": "xoxoxoxoxoxoxoxo",
+        "clap": "....x.......x...",
+    },
 )
 _LOFI_GROOVES: tuple[DrumGrid, ...] = (
     {"kick": "x.........x.....", "hat": "x.x.x.x.x.x.x.x."},
     {"kick": "x.........x..o..", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."},
-    {"kick": "x.o.......x..o..", "snare": "....x..o....x...", "hat": "x.xox.x.x.xox.x.",
-     "shaker": "..x...x...x...x."},
+    {
+        "kick": "x.o.......x..o..",
+        "snare": "....x..o....x...",
+        "hat": "x.xox.x.x.xox.x.",
+        "shaker": "..x...x...x...x.",
+    },
 )
 _ELECTRONIC_GROOVES: tuple[DrumGrid, ...] = (
     {"kick": "x...x...x...x...", "hat": "..x...x...x...x."},
     {"kick": "x...x...x...x...", "clap": "....x.......x...", "hat": "..x...x...x...x."},
-    {"kick": "x...x...x...x...", "clap": "....x.......x...", "hat": "xoxoxoxoxoxoxoxo",
-     "openhat": "..x...x...x...x."},
+    {
+        "kick": "x...x...x...x...",
+        "clap": "....x.......x...",
+        "hat": "xoxoxoxoxoxoxoxo",
+        "openhat": "..x...x...x...x.",
+    },
 )
 _CINEMATIC_GROOVES: tuple[DrumGrid, ...] = (
     {"tom": "x.......x......."},
@@ -69,83 +81,188 @@ _CINEMATIC_GROOVES: tuple[DrumGrid, ...] = (
 _ACOUSTIC_GROOVES: tuple[DrumGrid, ...] = (
     {"shaker": "x.x.x.x.x.x.x.x."},
     {"kick": "x.......x.......", "rim": "....x.......x...", "shaker": "xoxoxoxoxoxoxoxo"},
-    {"kick": "x.....x.x.......", "snare": "....x.......x...", "shaker": "xoxoxoxoxoxoxoxo",
-     "hat": "x.x.x.x.x.x.x.x."},
+    {
+        "kick": "x.....x.x.......",
+        "snare": "....x.......x...",
+        "shaker": "xoxoxoxoxoxoxoxo",
+        "hat": "x.x.x.x.x.x.x.x.",
+    },
 )
 
 STYLES: dict[str, Style] = {
     "calm_piano": Style(
-        name="calm_piano", names={"en": "calm piano", "zh_CN": "平静钢琴"},
-        bpm_range=(66.0, 84.0), mode=None,
-        chord_instrument="piano", melody_instrument="piano", bass_instrument="piano_bass", pad="pad",
-        drums=False, grooves=(),
-        progressions_major=(("I", "V", "vi", "IV"), ("I", "iii", "IV", "V"), ("vi", "IV", "I", "V"),
-                            ("I", "IV", "vi", "V"), ("IVmaj7", "I", "ii7", "Vsus4")),
-        progressions_minor=(("i", "bVI", "bIII", "bVII"), ("i", "iv", "bVI", "V"), ("bVI", "bVII", "i", "i"),
-                            ("i", "bVII", "bVI", "bVII")),
-        chord_rhythm="broken", bass_rhythm="whole", melody_density=0.8, reverb=0.45, brightness=0.45,
+        name="calm_piano",
+        names={"en": "calm piano", "zh_CN": "平静钢琴"},
+        bpm_range=(66.0, 84.0),
+        mode=None,
+        chord_instrument="piano",
+        melody_instrument="piano",
+        bass_instrument="piano_bass",
+        pad="pad",
+        drums=False,
+        grooves=(),
+        progressions_major=(
+            ("I", "V", "vi", "IV"),
+            ("I", "iii", "IV", "V"),
+            ("vi", "IV", "I", "V"),
+            ("I", "IV", "vi", "V"),
+            ("IVmaj7", "I", "ii7", "Vsus4"),
+        ),
+        progressions_minor=(
+            ("i", "bVI", "bIII", "bVII"),
+            ("i", "iv", "bVI", "V"),
+            ("bVI", "bVII", "i", "i"),
+            ("i", "bVII", "bVI", "bVII"),
+        ),
+        chord_rhythm="broken",
+        bass_rhythm="whole",
+        melody_density=0.8,
+        reverb=0.45,
+        brightness=0.45,
     ),
     "upbeat_pop": Style(
-        name="upbeat_pop", names={"en": "upbeat pop", "zh_CN": "欢快流行"},
-        bpm_range=(110.0, 128.0), mode="major",
-        chord_instrument="epiano", melody_instrument="lead", bass_instrument="synth_bass", pad="pad",
-        drums=True, grooves=_POP_GROOVES,
-        progressions_major=(("I", "V", "vi", "IV"), ("vi", "IV", "I", "V"), ("I", "IV", "vi", "V"),
-                            ("IV", "I", "V", "vi")),
+        name="upbeat_pop",
+        names={"en": "upbeat pop", "zh_CN": "欢快流行"},
+        bpm_range=(110.0, 128.0),
+        mode="major",
+        chord_instrument="epiano",
+        melody_instrument="lead",
+        bass_instrument="synth_bass",
+        pad="pad",
+        drums=True,
+        grooves=_POP_GROOVES,
+        progressions_major=(
+            ("I", "V", "vi", "IV"),
+            ("vi", "IV", "I", "V"),
+            ("I", "IV", "vi", "V"),
+            ("IV", "I", "V", "vi"),
+        ),
         progressions_minor=(("i", "bVI", "bIII", "bVII"), ("i", "bVII", "bVI", "bVII")),
-        chord_rhythm="stabs", bass_rhythm="eighths", melody_density=1.4, reverb=0.25, brightness=0.7,
+        chord_rhythm="stabs",
+        bass_rhythm="eighths",
+        melody_density=1.4,
+        reverb=0.25,
+        brightness=0.7,
     ),
     "cinematic": Style(
-        name="cinematic", names={"en": "cinematic", "zh_CN": "史诗电影"},
-        bpm_range=(80.0, 100.0), mode="minor",
-        chord_instrument="strings", melody_instrument="horn", bass_instrument="sub_bass", pad="pad",
-        drums=True, grooves=_CINEMATIC_GROOVES,
+        name="cinematic",
+        names={"en": "cinematic", "zh_CN": "史诗电影"},
+        bpm_range=(80.0, 100.0),
+        mode="minor",
+        chord_instrument="strings",
+        melody_instrument="horn",
+        bass_instrument="sub_bass",
+        pad="pad",
+        drums=True,
+        grooves=_CINEMATIC_GROOVES,
         progressions_major=(("I", "V", "vi", "IV"), ("I", "bVII", "IV", "I"), ("vi", "IV", "I", "V")),
-        progressions_minor=(("i", "bVI", "bIII", "bVII"), ("i", "bVI", "iv", "V"), ("i", "bVII", "bVI", "V"),
-                            ("i", "iv", "bVI", "bVII")),
-        chord_rhythm="sustain", bass_rhythm="pulse", melody_density=0.6, reverb=0.6, brightness=0.5,
+        progressions_minor=(
+            ("i", "bVI", "bIII", "bVII"),
+            ("i", "bVI", "iv", "V"),
+            ("i", "bVII", "bVI", "V"),
+            ("i", "iv", "bVI", "bVII"),
+        ),
+        chord_rhythm="sustain",
+        bass_rhythm="pulse",
+        melody_density=0.6,
+        reverb=0.6,
+        brightness=0.5,
         keys_minor=("D", "C", "E", "A", "G"),
     ),
     "lofi": Style(
-        name="lofi", names={"en": "lo-fi", "zh_CN": "低保真"},
-        bpm_range=(72.0, 88.0), mode=None,
-        chord_instrument="epiano", melody_instrument="pluck", bass_instrument="finger_bass", pad=None,
-        drums=True, grooves=_LOFI_GROOVES,
-        progressions_major=(("IVmaj7", "iii7", "ii7", "Imaj7"), ("ii7", "V7", "Imaj7", "vi7"),
-                            ("Imaj7", "vi7", "ii7", "V7")),
+        name="lofi",
+        names={"en": "lo-fi", "zh_CN": "低保真"},
+        bpm_range=(72.0, 88.0),
+        mode=None,
+        chord_instrument="epiano",
+        melody_instrument="pluck",
+        bass_instrument="finger_bass",
+        pad=None,
+        drums=True,
+        grooves=_LOFI_GROOVES,
+        progressions_major=(
+            ("IVmaj7", "iii7", "ii7", "Imaj7"),
+            ("ii7", "V7", "Imaj7", "vi7"),
+            ("Imaj7", "vi7", "ii7", "V7"),
+        ),
         progressions_minor=(("i7", "iv7", "bVIImaj7", "bIIImaj7"), ("i7", "bVImaj7", "iv7", "v7")),
-        chord_rhythm="sustain", bass_rhythm="syncopated", melody_density=0.7, swing=0.35, reverb=0.35,
+        chord_rhythm="sustain",
+        bass_rhythm="syncopated",
+        melody_density=0.7,
+        swing=0.35,
+        reverb=0.35,
         brightness=0.35,
     ),
     "acoustic": Style(
-        name="acoustic", names={"en": "acoustic", "zh_CN": "原声吉他"},
-        bpm_range=(92.0, 112.0), mode="major",
-        chord_instrument="guitar", melody_instrument="pluck", bass_instrument="finger_bass", pad=None,
-        drums=True, grooves=_ACOUSTIC_GROOVES,
-        progressions_major=(("I", "V", "vi", "IV"), ("I", "IV", "I", "V"), ("vi", "IV", "I", "V"),
-                            ("I", "iii", "IV", "IV")),
+        name="acoustic",
+        names={"en": "acoustic", "zh_CN": "原声吉他"},
+        bpm_range=(92.0, 112.0),
+        mode="major",
+        chord_instrument="guitar",
+        melody_instrument="pluck",
+        bass_instrument="finger_bass",
+        pad=None,
+        drums=True,
+        grooves=_ACOUSTIC_GROOVES,
+        progressions_major=(
+            ("I", "V", "vi", "IV"),
+            ("I", "IV", "I", "V"),
+            ("vi", "IV", "I", "V"),
+            ("I", "iii", "IV", "IV"),
+        ),
         progressions_minor=(("i", "bVII", "bVI", "bVII"), ("i", "iv", "bVII", "bIII")),
-        chord_rhythm="strum", bass_rhythm="half", melody_density=1.0, reverb=0.3, brightness=0.6,
+        chord_rhythm="strum",
+        bass_rhythm="half",
+        melody_density=1.0,
+        reverb=0.3,
+        brightness=0.6,
         keys_major=("G", "D", "C", "A", "E"),
     ),
     "electronic": Style(
-        name="electronic", names={"en": "electronic", "zh_CN": "电子"},
-        bpm_range=(118.0, 128.0), mode="minor",
-        chord_instrument="synth", melody_instrument="lead", bass_instrument="synth_bass", pad="pad",
-        drums=True, grooves=_ELECTRONIC_GROOVES,
+        name="electronic",
+        names={"en": "electronic", "zh_CN": "电子"},
+        bpm_range=(118.0, 128.0),
+        mode="minor",
+        chord_instrument="synth",
+        melody_instrument="lead",
+        bass_instrument="synth_bass",
+        pad="pad",
+        drums=True,
+        grooves=_ELECTRONIC_GROOVES,
         progressions_major=(("vi", "IV", "I", "V"), ("I", "V", "vi", "IV")),
-        progressions_minor=(("i", "bVI", "bIII", "bVII"), ("i", "bVII", "bVI", "bVII"), ("i", "iv", "bVI", "bVII")),
-        chord_rhythm="stabs", bass_rhythm="pulse", melody_density=1.2, reverb=0.3, brightness=0.75,
+        progressions_minor=(
+            ("i", "bVI", "bIII", "bVII"),
+            ("i", "bVII", "bVI", "bVII"),
+            ("i", "iv", "bVI", "bVII"),
+        ),
+        chord_rhythm="stabs",
+        bass_rhythm="pulse",
+        melody_density=1.2,
+        reverb=0.3,
+        brightness=0.75,
     ),
     "ambient": Style(
-        name="ambient", names={"en": "ambient", "zh_CN": "氛围"},
-        bpm_range=(60.0, 76.0), mode=None,
-        chord_instrument="pad", melody_instrument="bell", bass_instrument="sub_bass", pad=None,
-        drums=False, grooves=(),
-        progressions_major=(("Imaj7", "IVmaj7", "Imaj7", "IVmaj7"), ("I", "vi", "IV", "I"),
-                            ("Iadd9", "V", "vi7", "IVmaj7")),
+        name="ambient",
+        names={"en": "ambient", "zh_CN": "氛围"},
+        bpm_range=(60.0, 76.0),
+        mode=None,
+        chord_instrument="pad",
+        melody_instrument="bell",
+        bass_instrument="sub_bass",
+        pad=None,
+        drums=False,
+        grooves=(),
+        progressions_major=(
+            ("Imaj7", "IVmaj7", "Imaj7", "IVmaj7"),
+            ("I", "vi", "IV", "I"),
+            ("Iadd9", "V", "vi7", "IVmaj7"),
+        ),
         progressions_minor=(("i7", "bVImaj7", "i7", "iv7"), ("i", "bVII", "bVI", "bVII")),
-        chord_rhythm="sustain", bass_rhythm="whole", melody_density=0.4, reverb=0.75, brightness=0.4,
+        chord_rhythm="sustain",
+        bass_rhythm="whole",
+        melody_density=0.4,
+        reverb=0.75,
+        brightness=0.4,
     ),
 }
 

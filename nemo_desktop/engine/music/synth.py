@@ -20,18 +20,38 @@ from nemo_desktop.engine.music.styles import STYLES
 
 STEMS = ("drums", "bass", "chords", "melody")
 _TABLE = 4096
-_RELEASE = 0.08            # seconds of release ramp on every note (no clicks)
+_RELEASE = 0.08  # seconds of release ramp on every note (no clicks)
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}
 _STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 0.6}
 
 
 # Voices that decay by themselves: rendered once per pitch at this length (seconds).
-_DECAY = {"piano": 3.2, "piano_bass": 3.2, "epiano": 2.8, "bell": 3.5, "guitar": 2.5, "pluck": 2.0,
-          "finger_bass": 2.5}
+_DECAY = {
+    "piano": 3.2,
+    "piano_bass": 3.2,
+    "epiano": 2.8,
+    "bell": 3.5,
+    "guitar": 2.5,
+    "pluck": 2.0,
+    "finger_bass": 2.5,
+}
 # Balance between voices after each is normalised to the same attack RMS.
-_VOICE_GAIN = {"piano": 0.9, "piano_bass": 0.9, "epiano": 0.75, "bell": 0.6, "guitar": 0.6, "pluck": 0.8,
-               "finger_bass": 1.0, "pad": 0.45, "strings": 0.6, "synth": 0.55, "lead": 0.6, "horn": 0.75,
-               "synth_bass": 0.9, "sub_bass": 1.0}
+_VOICE_GAIN = {
+    "piano": 0.9,
+    "piano_bass": 0.9,
+    "epiano": 0.75,
+    "bell": 0.6,
+    "guitar": 0.6,
+    "pluck": 0.8,
+    "finger_bass": 1.0,
+    "pad": 0.45,
+    "strings": 0.6,
+    "synth": 0.55,
+    "lead": 0.6,
+    "horn": 0.75,
+    "synth_bass": 0.9,
+    "sub_bass": 1.0,
+}
 
 
 def _normalised(x: np.ndarray, sr: int) -> np.ndarray:
@@ -54,8 +74,9 @@ def _table(f0: float, sr: int, amps: Callable[[np.ndarray], np.ndarray]) -> np.n
     return np.fft.irfft(spectrum, _TABLE).astype(np.float32)
 
 
-def _read(table: np.ndarray, f0: float, n: int, sr: int, vibrato: np.ndarray | None = None,
-          phase0: float = 0.0) -> np.ndarray:
+def _read(
+    table: np.ndarray, f0: float, n: int, sr: int, vibrato: np.ndarray | None = None, phase0: float = 0.0
+) -> np.ndarray:
     """Play ``table`` at ``f0`` for ``n`` samples (nearest-sample lookup in a 4096-point table)."""
     step = f0 * _TABLE / sr
     if vibrato is None:
@@ -95,7 +116,9 @@ def _bandpass(x: np.ndarray, lo: float, hi: float, sr: int) -> np.ndarray:
     return signal.lfilter(b, a, x).astype(np.float32)
 
 
-def _karplus(f0: float, n: int, sr: int, rng: np.random.Generator, damping: float, bright: float) -> np.ndarray:
+def _karplus(
+    f0: float, n: int, sr: int, rng: np.random.Generator, damping: float, bright: float
+) -> np.ndarray:
     """Karplus–Strong plucked string, computed one period-sized block at a time (vectorised per block)."""
     period = sr / f0
     size = int(np.floor(period - 0.5))
@@ -112,10 +135,13 @@ def _karplus(f0: float, n: int, sr: int, rng: np.random.Generator, damping: floa
     while pos < len(y):
         end = min(pos + size, len(y))
         m = end - pos
-        y[pos:end] = g * (w0 * y[pos - size:pos - size + m] + w1 * y[pos - size - 1:pos - size - 1 + m]
-                          + w2 * y[pos - size - 2:pos - size - 2 + m])
+        y[pos:end] = g * (
+            w0 * y[pos - size : pos - size + m]
+            + w1 * y[pos - size - 1 : pos - size - 1 + m]
+            + w2 * y[pos - size - 2 : pos - size - 2 + m]
+        )
         pos = end
-    return y[: n].astype(np.float32)
+    return y[:n].astype(np.float32)
 
 
 class _Voices:
@@ -152,10 +178,10 @@ class _Voices:
         bright = _table(f0, sr, lambda k: (1 / k**1.1) * np.exp(-(k - 1) * (0.12 - 0.06 * self.bright)))
         mellow = _table(f0, sr, lambda k: np.where(k <= 3, 1 / k**2, 0.0))
         t = np.arange(n, dtype=np.float32) / sr
-        tau = 2.2 * 2 ** (-(pitch - 60) / 18)
+        tau = 1.7 * 2 ** (-(pitch - 60) / 18)
         x = _read(bright, f0, n, sr) * np.exp(-t / (0.18 * tau)) * 0.55
-        x += _read(mellow, f0 * 1.0007, n, sr, phase0=0.3) * np.exp(-t / tau) * 0.6
-        x += _read(mellow, f0 * 0.9994, n, sr, phase0=0.7) * np.exp(-t / tau) * 0.3
+        x += _read(mellow, f0 * 1.0003, n, sr) * np.exp(-t / tau) * 0.6
+        x += _read(mellow, f0 * 0.9995, n, sr, phase0=0.05) * np.exp(-t / tau) * 0.12
         hammer_n = min(n, int(0.012 * sr))
         hammer = self._noise.uniform(-1, 1, hammer_n).astype(np.float32)
         hammer = _bandpass(hammer, 1500, 5000, sr) * np.linspace(1, 0, hammer_n, dtype=np.float32) * 0.25
@@ -225,7 +251,10 @@ class _Voices:
         sr, f0 = self.sr, _hz(pitch)
         t = np.arange(n, dtype=np.float32) / sr
         vib = 0.004 * np.sin(2 * np.pi * 5.5 * t) * np.clip((t - 0.15) / 0.3, 0, 1)
-        x = _read(_table(f0, sr, _saw), f0, n, sr, vib) * 0.6 + _read(_table(f0, sr, _square), f0, n, sr, vib) * 0.4
+        x = (
+            _read(_table(f0, sr, _saw), f0, n, sr, vib) * 0.6
+            + _read(_table(f0, sr, _square), f0, n, sr, vib) * 0.4
+        )
         x = _lowpass(x, 2500 + 2000 * self.bright, sr)
         return (x * _env_adsr(n, sr, 0.012, 0.3, 0.7) * 0.35).astype(np.float32)
 
@@ -298,7 +327,9 @@ class _Drums:
 
     def _clap(self) -> np.ndarray:
         t = self._t(0.35)
-        env = np.exp(-t / 0.09) + sum(np.exp(-np.maximum(t - d, 0) / 0.006) * (t >= d) for d in (0.0, 0.011, 0.022))
+        env = np.exp(-t / 0.09) + sum(
+            np.exp(-np.maximum(t - d, 0) / 0.006) * (t >= d) for d in (0.0, 0.011, 0.022)
+        )
         x = _bandpass(self._noise(0.35), 900, 5000, self.sr) * env * 0.6
         return _Voices._attack(x.astype(np.float32), 0.001)
 
@@ -342,8 +373,9 @@ def _pan_gains(pan: float) -> tuple[float, float]:
     return float(np.cos(angle)), float(np.sin(angle))
 
 
-def _place(out: np.ndarray, sample: np.ndarray, start: int, length: int, gain: float, pan: float,
-           release: int) -> None:
+def _place(
+    out: np.ndarray, sample: np.ndarray, start: int, length: int, gain: float, pan: float, release: int
+) -> None:
     """Add ``sample`` (cut to ``length`` with a release ramp) into stereo ``out`` at ``start``."""
     n = out.shape[0]
     length = min(length, len(sample), n - start)
@@ -353,10 +385,10 @@ def _place(out: np.ndarray, sample: np.ndarray, start: int, length: int, gain: f
     if length < len(sample):  # the note was released before the sample ended: ramp down, no click
         r = min(release, length)
         x = x.copy()
-        x[length - r:] *= np.linspace(1, 0, r, dtype=np.float32)
+        x[length - r :] *= np.linspace(1, 0, r, dtype=np.float32)
     gl, gr = _pan_gains(pan)
-    out[start:start + length, 0] += x * (gain * gl)
-    out[start:start + length, 1] += x * (gain * gr)
+    out[start : start + length, 0] += x * (gain * gl)
+    out[start : start + length, 1] += x * (gain * gr)
 
 
 def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
@@ -399,7 +431,9 @@ def _end_envelope(score: Score, n: int, sr: int) -> np.ndarray:
     env = np.ones(n, dtype=np.float32)
     k = min(n, int(0.01 * sr))
     env[:k] = np.linspace(0, 1, k, dtype=np.float32)
-    start = score.fade_start if score.fade_out else score.final_hit + 0.55 * (score.duration - score.final_hit)
+    start = (
+        score.fade_start if score.fade_out else score.final_hit + 0.55 * (score.duration - score.final_hit)
+    )
     s = int(start * sr)
     if s < n:
         ramp = np.linspace(0, 1, n - s, dtype=np.float32)
@@ -444,8 +478,9 @@ def render_stems(score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray
     return stems
 
 
-def _render_note(out: np.ndarray, note: Note, stem: str, voices: _Voices, drums: _Drums, sr: int,
-                 release: int) -> None:
+def _render_note(
+    out: np.ndarray, note: Note, stem: str, voices: _Voices, drums: _Drums, sr: int, release: int
+) -> None:
     start = int(round(note.start * sr))
     if stem == "drums":
         sample = drums.get(note.instrument)

@@ -11,8 +11,23 @@ from dataclasses import dataclass
 from itertools import permutations
 
 NOTE_PCS: dict[str, int] = {
-    "C": 0, "C#": 1, "Db": 1, "D": 2, "D#": 3, "Eb": 3, "E": 4, "F": 5, "F#": 6, "Gb": 6,
-    "G": 7, "G#": 8, "Ab": 8, "A": 9, "A#": 10, "Bb": 10, "B": 11,
+    "C": 0,
+    "C#": 1,
+    "Db": 1,
+    "D": 2,
+    "D#": 3,
+    "Eb": 3,
+    "E": 4,
+    "F": 5,
+    "F#": 6,
+    "Gb": 6,
+    "G": 7,
+    "G#": 8,
+    "Ab": 8,
+    "A": 9,
+    "A#": 10,
+    "Bb": 10,
+    "B": 11,
 }
 SCALES: dict[str, tuple[int, ...]] = {
     "major": (0, 2, 4, 5, 7, 9, 11),
@@ -31,8 +46,8 @@ def key_pc(key: str) -> int:
 class Chord:
     """A chord as a root pitch class plus intervals above it."""
 
-    root: int                     # pitch class
-    intervals: tuple[int, ...]    # semitones above the root, root (0) first
+    root: int  # pitch class
+    intervals: tuple[int, ...]  # semitones above the root, root (0) first
     symbol: str
 
     @property
@@ -95,8 +110,14 @@ def _candidates(pcs: Sequence[int], low: int, high: int, voices: int) -> list[tu
     return sorted(out)
 
 
-def voice_lead(pcs: Sequence[int], previous: Sequence[int] | None, low: int = 52, high: int = 76,
-               voices: int = 4, center: float = 63.0) -> tuple[int, ...]:
+def voice_lead(
+    pcs: Sequence[int],
+    previous: Sequence[int] | None,
+    low: int = 52,
+    high: int = 76,
+    voices: int = 4,
+    center: float = 63.0,
+) -> tuple[int, ...]:
     """The voicing of ``pcs`` that moves least from ``previous``: smooth inner voices, as a player would."""
     cands = _candidates(pcs, low, high, voices)
     if not cands:
