@@ -299,7 +299,8 @@ class CloudBackend:
         ensure_free_space(dest_dir, 1024 * 1024)
         stage = tr(N_("Rendering in the cloud…"), None)
         progress(stage, 0.0)
-        render_id = await self._session_call(lambda sid: render.submit(self.api, sid, snapshot.draft_raw or {}))
+        draft_raw = render.rewrite_sandbox_paths(snapshot.draft_raw, snapshot.video_infos)
+        render_id = await self._session_call(lambda sid: render.submit(self.api, sid, draft_raw))
         status = await render.wait_done(self.api, render_id, interval=self.poll_seconds, sleep=self._sleep,
                                         clock=self._clock, report=lambda f: progress(stage, f))
         fetching = tr(N_("Downloading the video…"), None)

@@ -35,6 +35,27 @@ _FATAL_ON_SUBMIT = (AuthExpired, ExportNotAllowed, NoCredits, SessionGone)
 _TRANSIENT = (Offline, ServerError, RateLimited, Transient)
 
 
+SANDBOX_PREFIX = "/mnt/userdata/"
+
+
+def rewrite_sandbox_paths(draft: dict[str, Any], video_infos: list[dict[str, Any]]) -> dict[str, Any]:
+    """§4.2: drafts made in the agent's sandbox may point at ``/mnt/userdata/…/<file>``; like the official
+    CLI, swap such a path for the uploaded file's CDN URL when the file name is known. Everything else in
+    the draft is left exactly as the state returned it."""
+    by_name = {str(i.get("filename")): str(i.get("cdn_url")) for i in video_infos if i.get("cdn_url")}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, str) and value.startswith(SANDBOX_PREFIX):
+            return by_name.get(value.rsplit("/", 1)[-1], value)
+        return value
+
+    return walk(draft)
+
+
 def new_render_id() -> str:
     return f"render_{int(time.time() * 1000)}_{uuid.uuid4().hex[:8]}"
 

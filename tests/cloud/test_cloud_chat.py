@@ -136,3 +136,27 @@ async def test_chat_post_is_sent_once_on_503(backend: CloudBackend, cloud_env: R
     with pytest.raises(ServerError):
         await collect(backend.chat("add music"))
     assert cloud_env.ledger.chat_posts == 1 and cloud_env.ledger.credits_charged == 0
+
+
+async def test_cancelling_a_turn_leaves_no_task_or_connection(cloud_env: RunningFake) -> None:
+    import asyncio
+
+    cloud_env.scenario("slow_stream", slow_seconds=5.0)
+    b = make_backend(heartbeat_notice_seconds=10, heartbeat_timeout_seconds=30)
+    started = asyncio.Event()
+
+    async def run() -> None:
+        async for e in b.chat("generate a video"):
+            if isinstance(e, Status):
+                started.set()
+
+    task = asyncio.create_task(run())
+    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert others == []
+    await b.aclose()
+    assert cloud_env.ledger.chat_posts == 1

@@ -114,3 +114,14 @@ async def test_progress_covers_render_and_download(backend: CloudBackend, cloud_
     stages = list(dict.fromkeys(s for s, _ in seen))
     assert stages == ["Rendering in the cloud…", "Downloading the video…"]
     assert seen[-1] == ("Downloading the video…", 1.0)
+
+
+async def test_sandbox_paths_are_swapped_for_cdn_urls(backend: CloudBackend, cloud_env: RunningFake,
+                                                     clip: Path) -> None:
+    await _ready(backend, clip)
+    session = next(iter(cloud_env.cloud.sessions.values()))
+    session["draft"]["t"][0]["sg"][0]["src"] = "/mnt/userdata/abc/harbour.mp4"
+    await backend.export(await backend.state(), paths.get().downloads, lambda s, f: None)
+    sent = cloud_env.ledger.render_bodies[0]["draft"]
+    assert sent["t"][0]["sg"][0]["src"] == "https://cdn.example/u/harbour.mp4"
+    assert sent["x_unknown"] == {"kept": True} and sent["t"][1] == session["draft"]["t"][1]

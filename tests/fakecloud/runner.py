@@ -27,6 +27,10 @@ class RunningFake:
     def scenario(self, name: str | None = None, **overrides: Any) -> Scenario:
         return self.cloud.scenario(name, **overrides)
 
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive() and not self._server.should_exit
+
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=5)
