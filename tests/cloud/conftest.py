@@ -9,14 +9,10 @@ import pytest
 
 from nemo_desktop import paths
 from nemo_desktop.cloud.backend import CloudBackend
-from nemo_desktop.core.events import Event
-from nemo_desktop.secrets import TokenStore
-from nemo_desktop.settings import Settings
+from tests.cloud.helpers import WEB, make_backend
 from tests.fakecloud.fixtures import fake_cloud  # noqa: F401 - the fixture, re-exported for these tests
 from tests.fakecloud.runner import RunningFake
 from tests.fakecloud.sample import sample_mp4
-
-WEB = "https://web.example"
 
 
 @pytest.fixture
@@ -40,10 +36,6 @@ def cloud_env(nemo_home: paths.AppPaths, fake_cloud: RunningFake,  # noqa: F811
     return fake_cloud
 
 
-def make_backend(**settings: float) -> CloudBackend:
-    return CloudBackend(Settings(**settings), TokenStore())
-
-
 @pytest.fixture
 async def backend(cloud_env: RunningFake) -> AsyncIterator[CloudBackend]:
     b = make_backend()
@@ -58,7 +50,3 @@ def clip(tmp_path: Path) -> Path:
     path = tmp_path / "harbour.mp4"
     path.write_bytes(sample_mp4())
     return path
-
-
-async def collect(events: AsyncIterator[Event]) -> list[Event]:
-    return [e async for e in events]

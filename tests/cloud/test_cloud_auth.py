@@ -7,7 +7,7 @@ import pytest
 from nemo_desktop.cloud.backend import CloudBackend
 from nemo_desktop.core.errors import AuthExpired, RateLimited, SessionGone
 from nemo_desktop.secrets import TokenStore
-from tests.cloud.conftest import collect, make_backend
+from tests.cloud.helpers import collect, make_backend
 from tests.fakecloud.runner import RunningFake
 
 

@@ -9,7 +9,7 @@ import pytest
 from nemo_desktop.cloud.backend import CloudBackend
 from nemo_desktop.core.errors import NoCredits, ServerError, StreamStalled
 from nemo_desktop.core.events import DraftChanged, Notice, Reply, Status
-from tests.cloud.conftest import WEB, collect, make_backend
+from tests.cloud.helpers import WEB, collect, make_backend
 from tests.fakecloud.runner import RunningFake
 
 

@@ -9,7 +9,7 @@ import pytest
 from nemo_desktop import paths
 from nemo_desktop.cloud.backend import CloudBackend
 from nemo_desktop.core.errors import DownloadIncomplete, ExportNotAllowed, NothingToDo, RenderFailed
-from tests.cloud.conftest import WEB, collect
+from tests.cloud.helpers import WEB, collect
 from tests.fakecloud.runner import RunningFake
 from tests.fakecloud.sample import sample_mp4
 

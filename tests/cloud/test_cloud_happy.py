@@ -9,7 +9,7 @@ from nemo_desktop import paths
 from nemo_desktop.cloud.backend import CloudBackend
 from nemo_desktop.core.events import DraftChanged, Reply, Status
 from nemo_desktop.secrets import TokenStore
-from tests.cloud.conftest import collect, make_backend
+from tests.cloud.helpers import collect, make_backend
 from tests.fakecloud.runner import RunningFake
 from tests.fakecloud.sample import sample_mp4
 

@@ -11,7 +11,7 @@ from nemo_desktop import logs, paths
 from nemo_desktop.cloud.backend import CloudBackend
 from nemo_desktop.core.errors import NemoError
 from nemo_desktop.secrets import TokenStore
-from tests.cloud.conftest import collect
+from tests.cloud.helpers import collect
 from tests.fakecloud.runner import RunningFake
 
 

@@ -23,7 +23,7 @@ from nemo_desktop.core.errors import (
     SessionGone,
     UploadRejected,
 )
-from tests.cloud.conftest import make_backend
+from tests.cloud.helpers import make_backend
 from tests.fakecloud.runner import RunningFake
 
 LINKS = Links(lambda: "https://w/register?bind=anon_1", lambda: "https://w/register?bind=anon_1")
