@@ -138,3 +138,13 @@ def test_curve_helpers():
     c = Curve((0.0, 1.0), (0.0, 2.0))
     assert c.mean() == 1.0 and c.sample(0.5) == 1.0 and c.sample(5.0) == 2.0
     assert Curve().sample(1.0, default=-1.0) == -1.0
+
+
+def test_trimmed_segment_moves_cuts_and_drops_outside_ones(media):
+    made = media.clip(duration=3, size=SMALL, fps=25, cuts=(0.4, 1.6), audio=None)
+    draft = build_draft([probe(made.path)])
+    seg = draft.segments_of(0)[0]
+    seg.offset, seg.duration = 1.0, 1.2  # keep 1.0..2.2 of the clip: only the cut at 1.6 remains, at 0.6
+    draft.explicit_duration = 1.2
+    result = analyse_draft(draft)
+    assert result.cuts == pytest.approx((0.6,), abs=1 / 25)

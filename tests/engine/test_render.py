@@ -195,3 +195,16 @@ async def test_disk_full_mid_write(media, tmp_path):
         assert list(mount.iterdir()) == []
     finally:
         os.system(f"umount '{mount}'")
+
+
+async def test_trimmed_segment_renders_exact_frames(media, tmp_path):
+    made = media.clip(duration=3, size=(320, 180), fps=25, cuts=(1.6,), sources=("color=c=white", "color=c=black"))
+    draft = build_draft([probe(made.path)])
+    seg = draft.segments_of(0)[0]
+    seg.offset, seg.duration = 1.0, 1.2
+    draft.explicit_duration = 1.2
+    draft.meta["frames"] = 30
+    assert plan_render(draft).mode == "encode"
+    out = await render(draft, None, tmp_path, _noop)
+    _assert_valid(out, draft)
+    assert frame_at(out, 0.5)[540, 960].min() > 200 and frame_at(out, 0.7)[540, 960].max() < 30
