@@ -14,7 +14,7 @@ from pathlib import Path
 
 from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment, Track
 from nemo_desktop.core.media import Kind
-from nemo_desktop.engine.probe import MediaInfo
+from nemo_desktop.engine.probe import STANDARD_RATES, MediaInfo
 
 LANDSCAPE = (1920, 1080)
 PORTRAIT = (1080, 1920)
@@ -32,10 +32,12 @@ def output_geometry(infos: list[MediaInfo]) -> tuple[int, int, Fraction]:
     moving = next((i for i in visuals if i.fps_exact and (i.kind is Kind.VIDEO or i.animated)), None)
     fps = DEFAULT_FPS
     if first is not None and first.kind is Kind.VIDEO and first.fps_exact:
-        fps = min(first.fps_exact, MAX_FPS)
+        fps = first.fps_exact
     elif first is not None and first.kind is Kind.IMAGE and moving is not None and moving.kind is Kind.VIDEO:
-        fps = min(moving.fps_exact, MAX_FPS)  # a still first: follow the first real video's rate
-    return size[0], size[1], fps
+        fps = moving.fps_exact  # a still first: follow the first real video's rate
+    if fps not in STANDARD_RATES:  # variable-rate phone clips average to odd rates: use a whole number
+        fps = Fraction(max(1, round(fps)))
+    return size[0], size[1], min(fps, MAX_FPS)
 
 
 def fps_text(fps: Fraction) -> str:

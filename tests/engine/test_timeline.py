@@ -91,3 +91,11 @@ def test_audio_only_draft_is_as_long_as_the_sound(media):
     draft = build_draft([song])
     assert draft.duration == pytest.approx(1.5, abs=1 / 30)
     assert draft.meta["frames"] == 45
+
+
+def test_odd_average_rate_becomes_a_whole_number(media):
+    import dataclasses
+
+    clip = probe(media.clip(duration=1, size=(160, 90), audio=None).path)
+    odd = dataclasses.replace(clip, fps_exact=Fraction(2917, 100), fps=29.17)
+    assert output_geometry([odd])[2] == Fraction(29)
