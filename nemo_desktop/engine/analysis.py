@@ -168,6 +168,7 @@ def analyse_clip(
             progress("analyse", 1.0)
             return found
     result = _Scanner(info, progress, cancel).run()
+    progress("analyse", 1.0)
     if cache is not None:
         try:
             write_bytes_atomic(cache, json.dumps(result.to_json()).encode("utf-8"))
