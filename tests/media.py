@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import struct
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -172,10 +173,20 @@ def make_clip(
     return Made(path, total / fps, tuple(a / fps for a, _ in shots[1:]), truth, (w, h), fps)
 
 
-def make_image(path: Path, size: tuple[int, int] = (800, 600), source: str = "testsrc2") -> Made:
-    """A still image (format from the suffix: png, jpg, webp) of a lavfi test picture."""
+def make_image(path: Path, size: tuple[int, int] = (800, 600), source: str = "testsrc2",
+               exif_orientation: int | None = None) -> Made:
+    """A still image (format from the suffix: png, jpg, webp) of a lavfi test picture. For a jpg,
+    ``exif_orientation`` (e.g. 6 = turn 90° clockwise, as phones store portrait photos) adds an EXIF tag."""
     spec = f"{source}:" if "=" in source else f"{source}="
     ffmpeg("-f", "lavfi", "-i", f"{spec}s={size[0]}x{size[1]}:d=1", "-frames:v", "1", str(path))
+    if exif_orientation:
+        tiff = (b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1)
+                + struct.pack("<HHIHH", 0x0112, 3, 1, exif_orientation, 0) + struct.pack("<I", 0))
+        app1 = b"Exif\x00\x00" + tiff
+        data = Path(path).read_bytes()
+        Path(path).write_bytes(data[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + data[2:])
+        if exif_orientation in (5, 6, 7, 8):
+            size = (size[1], size[0])
     return Made(Path(path), 0.0, size=size)
 
 

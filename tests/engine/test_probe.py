@@ -138,3 +138,9 @@ def test_unreadable_file(media, tmp_path, monkeypatch):
             probe(path)
     finally:
         path.chmod(0o644)
+
+
+def test_exif_rotated_photo_has_its_displayed_size(media):
+    made = media.image(suffix=".jpg", size=(640, 480), exif_orientation=6)
+    info = probe(made.path)
+    assert (info.width, info.height) == made.size == (480, 640) and info.portrait
