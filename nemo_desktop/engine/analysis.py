@@ -320,6 +320,8 @@ class _Scanner:
                 speech = vad.speech_spans(mono, self.cancel)
             except (FileNotFoundError, ImportError):
                 speech = ()
+            if duration:
+                speech = tuple((a, min(b, duration)) for a, b in speech if a < duration)
         return ClipAnalysis(duration=duration, fps=fps, cuts=cuts, motion=motion, brightness=bright,
                             warmth=warm, saturation=sat, loudness=loud, speech=speech)
 
