@@ -28,7 +28,7 @@ from nemo_desktop.core.media import Kind
 from nemo_desktop.engine import vad
 from nemo_desktop.engine.probe import MediaInfo, probe
 
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 COLOUR_FPS = 6.0  # colour samples per second
 CURVE_HOP = 0.25  # timeline grid of the visual curves (s)
 LOUDNESS_HOP = 0.1  # loudness curve hop (s)
