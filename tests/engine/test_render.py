@@ -208,3 +208,13 @@ async def test_trimmed_segment_renders_exact_frames(media, tmp_path):
     out = await render(draft, None, tmp_path, _noop)
     _assert_valid(out, draft)
     assert frame_at(out, 0.5)[540, 960].min() > 200 and frame_at(out, 0.7)[540, 960].max() < 30
+
+
+async def test_audio_only_draft_gets_a_black_picture(media, tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.stdout", None)  # as in a windowed build: nothing may print
+    monkeypatch.setattr("sys.stderr", None)
+    song = probe(media.audio(suffix=".m4a", duration=1.0).path)
+    draft = build_draft([song])
+    out = await render(draft, None, tmp_path, _noop)
+    _assert_valid(out, draft)
+    assert frame_at(out, 0.5).max() < 20
