@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from nemo_desktop import __version__, engines, i18n, logs, paths
 from nemo_desktop.core.errors import CloudError, InternalError, MediaError, NemoError
-from nemo_desktop.core.events import Event, Failed, Notice, Progress, Reply, Status
+from nemo_desktop.core.events import Event, Failed, Notice, Progress, Reply, Status, stage_label
 from nemo_desktop.core.session import Session
 from nemo_desktop.i18n import tr
 from nemo_desktop.progress_bar import ProgressBar
@@ -96,7 +96,7 @@ class _Console:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Progress):
-            self.bar.update(event.stage, event.fraction)
+            self.bar.update(stage_label(event.stage), event.fraction)
         elif isinstance(event, Status):
             self.bar.update(event.text, None)
         elif isinstance(event, Reply | Notice):

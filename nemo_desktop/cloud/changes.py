@@ -12,12 +12,15 @@ from nemo_desktop.i18n import N_, tr
 _KIND_WORDS = {VIDEO: N_("video"), AUDIO: N_("music"), TEXT: N_("title")}
 
 
+_ITEM = N_("item")
+
+
 def _span(seg: Segment) -> str:
     return f"{seg.start:g}–{seg.end:g} s"
 
 
 def _describe(kind: int, seg: Segment, lang: str | None) -> str:
-    word = tr(_KIND_WORDS.get(kind, N_("item")), lang)
+    word = tr(_KIND_WORDS.get(kind, _ITEM), lang)
     name = seg.name or word
     extra = f", {round(seg.volume * 100)}%" if seg.volume is not None and kind == AUDIO else ""
     if kind == TEXT:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
+from nemo_desktop.i18n import N_, tr
+
 if TYPE_CHECKING:
     from nemo_desktop.core.draft import Draft
     from nemo_desktop.core.errors import NemoError
@@ -69,3 +71,25 @@ ProgressFn = Callable[[str, float | None], None]
 
 def no_progress(stage: str, fraction: float | None) -> None:
     """A ProgressFn for callers that do not show progress."""
+
+
+# Engines report short stage ids; people read these. Unknown stages (cloud labels) show as they are.
+STAGES = {
+    "probe": N_("Reading the clips"),
+    "analyse": N_("Analysing the clips"),
+    "analyze": N_("Analysing the clips"),
+    "compose": N_("Composing the music"),
+    "synth": N_("Playing the music"),
+    "mix": N_("Mixing the sound"),
+    "picture": N_("Making a picture for the music"),
+    "render": N_("Rendering the video"),
+    "encode": N_("Rendering the video"),
+    "upload": N_("Uploading"),
+    "download": N_("Downloading the video"),
+}
+
+
+def stage_label(stage: str, lang: str | None = None) -> str:
+    """The words for a stage id, in ``lang`` (default: the UI language)."""
+    known = STAGES.get(stage.strip().lower())
+    return tr(known, lang) if known else stage

@@ -21,29 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nemo_desktop.i18n import N_, _
+from nemo_desktop.core.events import stage_label
+from nemo_desktop.i18n import _
 
 STILL_WORKING_AFTER = 15.0  # seconds without progress before saying so
-# Engines report short stage ids; people read these. Unknown stages (cloud tool names) show as they are.
-STAGES = {
-    "probe": N_("Reading the clips"),
-    "analyse": N_("Analysing the clips"),
-    "analyze": N_("Analysing the clips"),
-    "compose": N_("Composing the music"),
-    "synth": N_("Playing the music"),
-    "mix": N_("Mixing the sound"),
-    "render": N_("Rendering the video"),
-    "encode": N_("Rendering the video"),
-    "upload": N_("Uploading"),
-    "download": N_("Downloading the video"),
-}
-
-
-def stage_label(stage: str) -> str:
-    known = STAGES.get(stage.strip().lower())
-    return _(known) if known else stage
-
-
 def clock(seconds: float) -> str:
     whole = max(0, int(round(seconds)))
     return f"{whole // 60}:{whole % 60:02d}"

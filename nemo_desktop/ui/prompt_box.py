@@ -10,15 +10,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from nemo_desktop.i18n import N_, _
+from nemo_desktop.i18n import N_, _, current_language
 
 CHIPS = (
     N_("Calm background music that matches the mood"),
     N_("Upbeat"),
     N_("More energy at the end"),
     N_("Export"),
-    "导出",
 )
+# A chip that works in the other language too: people type 导出 in an English UI and "export" in a Chinese one.
+EXTRA_CHIP = {"en": "导出", "zh_CN": "Export"}
 HISTORY_LIMIT = 100
 
 
@@ -99,8 +100,7 @@ class PromptBox(QWidget):
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         chips = QHBoxLayout()
         self.chips: list[QPushButton] = []
-        for text in CHIPS:
-            label = _(text)
+        for label in [_(text) for text in CHIPS] + [EXTRA_CHIP.get(current_language(), "导出")]:
             chip = QPushButton(label)
             chip.setObjectName("chip")
             chip.setAccessibleName(_("Suggestion: {text}").format(text=label))

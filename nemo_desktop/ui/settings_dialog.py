@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nemo_desktop.i18n import _
+from nemo_desktop.i18n import N_, _
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
 
-ENGINE_CHOICES = (("auto", "Auto"), ("builtin", "Built-in"), ("cloud", "NemoVideo cloud"))
-LANGUAGE_CHOICES = (("", "System"), ("en", "English"), ("zh_CN", "简体中文"))
+ENGINE_CHOICES = (("auto", N_("Auto")), ("builtin", N_("Built-in")), ("cloud", N_("NemoVideo cloud")))
+LANGUAGE_CHOICES = (("", N_("System")), ("en", "English"), ("zh_CN", "简体中文"))  # a language's own name
 
 
 def token_status_text(store: TokenStore) -> str:
@@ -64,7 +64,7 @@ class SettingsDialog(QDialog):
 
         self.language = QComboBox()
         for value, label in LANGUAGE_CHOICES:
-            self.language.addItem(_(label) if value != "zh_CN" else label, value)
+            self.language.addItem(_(label) if not value else label, value)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language.setAccessibleName(_("Language"))
 

@@ -107,7 +107,7 @@ def test_cancel_mid_export_leaves_nothing(window, media, until, ui_root) -> None
     assert window.prompt.isEnabled()
 
 
-def test_close_while_busy_asks_then_cancels_cleanly(make_window, media, until, ui_root) -> None:
+def test_close_while_busy_asks_then_cancels_cleanly(make_window, media, until, ui_root, aloop) -> None:
     window = make_window()
     clip = media.clip(duration=20, size=(1280, 720), fps=30).path
     window.add_files([clip])
@@ -116,9 +116,11 @@ def test_close_while_busy_asks_then_cancels_cleanly(make_window, media, until, u
     until(lambda: window.bridge.busy, 5)
     closed = []
     window.closedCleanly.connect(lambda: closed.append(True))
-    window.close()
-    assert window.isVisible() and window.quit_box is not None and window.quit_box.isVisible()
-    window.quit_box.button(QMessageBox.StandardButton.Yes).click()
+    # Close and answer from inside the running loop, as a person's clicks arrive in the real app.
+    aloop.call_soon(window.close)
+    until(lambda: window.quit_box is not None and window.quit_box.isVisible(), 5, "no confirmation asked")
+    assert window.isVisible() and window.bridge.busy
+    aloop.call_soon(window.quit_box.button(QMessageBox.StandardButton.Yes).click)
     until(lambda: bool(closed), 15, "window did not close after shutdown")
     assert not window.isVisible()
     assert window.bridge.tasks() == set()
