@@ -30,7 +30,7 @@ from nemo_desktop.core.events import (
 )
 from nemo_desktop.core.intents import Action, classify
 from nemo_desktop.core.ports import Backend, Credits
-from nemo_desktop.i18n import language_of, tr
+from nemo_desktop.i18n import current_language, language_of, tr
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Session:
         self._lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.draft = Draft()
-        self.lang = "en"
+        self.lang = current_language()  # replies follow what the person types; until then, the UI's
 
     # --- plumbing --------------------------------------------------------------------------------------
 

@@ -137,7 +137,7 @@ class LocalBackend:
                 def sub(stage: str, frac: float | None, i: int = i) -> None:
                     progress("analyse", None if frac is None else (i + frac) / len(infos))
 
-                analysis.analyse_clip(info, self._cache / "analysis", sub, self._cancel)
+                analysis.analyse_clip(info, self._cache, sub, self._cancel)
 
         await self._in_thread(analyse_all)
         if self._generated is not None:  # real clips replace the plain picture made for music alone
@@ -251,7 +251,7 @@ class LocalBackend:
             infos = {str(Path(i.path).absolute()): i for i in self._infos}
             draft = self._draft
             self._analysis = await self._in_thread(
-                lambda: analysis.analyse_draft(draft, infos, self._cache / "analysis", no_progress, self._cancel))
+                lambda: analysis.analyse_draft(draft, infos, self._cache, no_progress, self._cancel))
         return self._analysis
 
     async def _compose(self, brief: MusicBrief, seed: int, progress: ProgressFn) -> Draft:

@@ -8,7 +8,6 @@ a spoken line so the ducking can be heard.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 from nemo_desktop.core.errors import ToolFailed
 from nemo_desktop.core.events import ProgressFn, no_progress
 from nemo_desktop.core.files import AtomicOutput
-from nemo_desktop.engine.ffmpeg import find_ffmpeg, run_ffmpeg
+from nemo_desktop.engine.ffmpeg import child_env, find_ffmpeg, run_ffmpeg
 
 DEMO_NAME = "nemo-demo.mp4"
 DEMO_SHOTS = (("testsrc2", 4.0), ("mandelbrot", 3.5), ("smptebars", 4.5))
@@ -32,7 +31,7 @@ def _speech_wav(folder: Path) -> Path | None:
     wav = folder / "line.wav"
     try:
         subprocess.run([exe, "-v", "en", "-s", "150", "-w", str(wav), DEMO_LINE], check=True,
-                       capture_output=True, timeout=30)
+                       capture_output=True, timeout=30, env=child_env())
     except (OSError, subprocess.SubprocessError):
         return None
     return wav if wav.exists() and wav.stat().st_size > 1000 else None
@@ -68,7 +67,7 @@ def make_demo_clip(folder: Path, ffmpeg_path: str | None = None) -> Path:
                      "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000", "-movflags", "+faststart",
                      "-f", "mp4", str(out.part)]
             try:
-                subprocess.run(args, check=True, capture_output=True, timeout=300, env=dict(os.environ))
+                subprocess.run(args, check=True, capture_output=True, timeout=300, env=child_env())
             except subprocess.CalledProcessError as exc:
                 tail = exc.stderr.decode("utf-8", "replace").strip().splitlines()
                 raise ToolFailed(tail[-1] if tail else "ffmpeg failed") from exc

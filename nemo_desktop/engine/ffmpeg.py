@@ -50,7 +50,7 @@ def find_ffmpeg(ffmpeg_path: str | None = None) -> str:
     raise ToolFailed("ffmpeg not found; install ffmpeg or set its path in Settings")
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     """A frozen build may have prepended its own libraries; ffmpeg must see the system's."""
     env = dict(os.environ)
     orig = env.get("LD_LIBRARY_PATH_ORIG")
@@ -108,7 +108,7 @@ async def _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, ex
     proc = await asyncio.create_subprocess_exec(
         exe, *BASE_ARGS, *args,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env=_child_env(), **kwargs,
+        env=child_env(), **kwargs,
     )
     tail: deque[str] = deque(maxlen=8)
 

@@ -43,7 +43,8 @@ def app_icon():  # QIcon, imported lazily with Qt
 
     for name in ("nemo-desktop.svg", "nemo-desktop.png", "icon.svg", "icon.png"):
         for base in (resources.files("nemo_desktop") / "resources",
-                     Path(__file__).resolve().parents[2] / "resources"):
+                     Path(__file__).resolve().parents[2] / "resources",
+                     Path(__file__).resolve().parents[2] / "resources" / "icons"):
             try:
                 candidate = base / name
                 if candidate.is_file():
@@ -125,13 +126,24 @@ async def _run(settings: Settings, args: argparse.Namespace, started: float) -> 
     if os.environ.get("NEMO_REPORT_STARTUP"):  # benchmarks/bench_ui.py reads this line
         print(f"NEMO_WINDOW_SHOWN {time.perf_counter() - started:.4f}", flush=True)
     window.start([p.expanduser().absolute() for p in args.files])
+    quit_after = os.environ.get("NEMO_SMOKE_QUIT_AFTER_MS")  # scripts/smoke-bundle: show, then quit cleanly
+    smoke = None
+    if quit_after and quit_after.isdigit():
+        async def close_when_idle() -> None:
+            await asyncio.sleep(int(quit_after) / 1000)
+            while window.bridge.busy:  # the clips given on the command line are still being added
+                await asyncio.sleep(0.1)
+            window.close()
+
+        smoke = asyncio.ensure_future(close_when_idle())
     demo = None
     script = args.demo_script or (Path(os.environ["NEMO_DEMO_SCRIPT"]) if os.environ.get("NEMO_DEMO_SCRIPT") else None)
     if script is not None:
         demo = asyncio.ensure_future(runpy.run_path(str(script))["run"](window))
     await closed.wait()
-    if demo is not None and not demo.done():
-        demo.cancel()
+    for extra in (demo, smoke):
+        if extra is not None and not extra.done():
+            extra.cancel()
     await window.bridge.shutdown()
     return 0
 
