@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -101,8 +102,11 @@ class LocalBackend:
     async def _in_thread(self, fn: Any, *args: Any) -> Any:
         """Run CPU work in a thread; a cancel of the awaiting task tells the worker to stop too."""
         self._cancel.clear()
+        # get_event_loop, not to_thread's get_running_loop: Qt's nested event loops (a modal dialog opened
+        # while a job runs) may step this task while qasync is not marked as running.
+        loop = asyncio.get_event_loop()
         try:
-            return await asyncio.to_thread(fn, *args)
+            return await loop.run_in_executor(None, functools.partial(fn, *args))
         except asyncio.CancelledError:
             self._cancel.set()
             raise
