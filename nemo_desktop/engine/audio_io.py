@@ -6,6 +6,7 @@ The music mixer adds the composed music to this; the renderer muxes it when ther
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -90,7 +91,19 @@ def timeline_audio(draft: Draft, sample_rate: int = SAMPLE_RATE, cancel: threadi
     return out
 
 
-def write_wav(path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
-    """A float32 WAV (no clipping of the float data; the encoder sees the exact samples)."""
-    wavfile.write(path, sample_rate, np.ascontiguousarray(audio, dtype=np.float32))
+def write_wav(path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE, *, pcm16: bool = False) -> Path:
+    """Write a WAV atomically (``<path>.part``, then rename): float32 by default, so the encoder sees the
+    exact samples with no clipping; ``pcm16`` for 16-bit PCM."""
+    path = Path(path)
+    part = path.with_suffix(path.suffix + ".part")
+    data = np.ascontiguousarray(audio, dtype=np.float32)
+    if pcm16:
+        data = np.round(np.clip(data, -1.0, 1.0) * 32767.0).astype(np.int16)
+    try:
+        with open(part, "wb") as fh:
+            wavfile.write(fh, sample_rate, data)
+        os.replace(part, path)
+    finally:
+        if part.exists():
+            part.unlink()
     return path

@@ -120,8 +120,7 @@ class LocalBackend:
         """Clips → draft, keeping the music segment (re-fitted later if the length changed)."""
         draft = build_draft(self._infos, self.settings.image_seconds) if self._infos else Draft()
         self._analysis = None
-        if self._music is not None:
-            self._music = None  # the video changed under it: the score is recomposed for the new cuts
+        self._music = None  # the video changed under it: the score is recomposed for the new cuts
         self._draft = draft
         return draft
 

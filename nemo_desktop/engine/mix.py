@@ -12,13 +12,10 @@ instead: target = −16 + gain, never above −16 (a louder request cannot push 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 from scipy import ndimage, signal
-from scipy.io import wavfile
 
 TARGET_LUFS = -16.0
 CEILING_DBTP = -1.0
@@ -246,19 +243,3 @@ def mix(
         if abs(loud - target) < 0.3:
             break
     return total.astype(np.float32)
-
-
-def write_wav(path: Path, audio: np.ndarray, sample_rate: int = 48000, *, float32: bool = False) -> None:
-    """Write 16-bit PCM (or float32) WAV atomically: to ``<path>.part``, then rename into place."""
-    path = Path(path)
-    part = path.with_suffix(path.suffix + ".part")
-    data = np.asarray(audio, dtype=np.float32)
-    if not float32:
-        data = np.round(np.clip(data, -1.0, 1.0) * 32767.0).astype(np.int16)
-    try:
-        with open(part, "wb") as fh:
-            wavfile.write(fh, sample_rate, data)
-        os.replace(part, path)
-    finally:
-        if part.exists():
-            part.unlink()

@@ -10,8 +10,9 @@ import pytest
 from scipy import signal
 from scipy.io import wavfile
 
+from nemo_desktop.engine.audio_io import write_wav
 from nemo_desktop.engine.brief import VideoTraits, make_brief
-from nemo_desktop.engine.mix import integrated_loudness, mix, music_only, write_wav
+from nemo_desktop.engine.mix import integrated_loudness, mix, music_only
 from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.synth import render_stems
 
@@ -128,9 +129,9 @@ def test_own_loudness_matches_pyloudnorm(stems: dict[str, np.ndarray]) -> None:
 def test_write_wav_is_atomic(tmp_path: Path, stems: dict[str, np.ndarray]) -> None:
     audio = music_only(stems)[:SR]
     path = tmp_path / "music.wav"
-    write_wav(path, audio)
+    write_wav(path, audio, pcm16=True)
     assert not path.with_suffix(".wav.part").exists()
     rate, data = wavfile.read(path)
     assert rate == SR and data.shape == (SR, 2) and data.dtype == np.int16
-    write_wav(path, audio, float32=True)
+    write_wav(path, audio)
     assert wavfile.read(path)[1].dtype == np.float32
