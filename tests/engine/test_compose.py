@@ -46,7 +46,7 @@ def render(brief: MusicBrief, duration: float, cuts: list[float], seed: int = 1)
 
 
 @pytest.mark.parametrize(
-    "prompt", ["upbeat pop", "calm piano", "acoustic travel vlog", "lo-fi", "cinematic", "ambient"]
+    "prompt", ["upbeat pop", "calm piano", "acoustic travel vlog", "lo-fi", "cinematic", "electronic", "ambient"]
 )
 def test_cuts_land_on_onsets_and_random_cuts_do_not(prompt: str) -> None:
     brief = make_brief(prompt, VideoTraits(duration=16.0))

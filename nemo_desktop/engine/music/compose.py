@@ -692,7 +692,9 @@ def _drum_events(
                 notes.append(Note(clock.t(bar.beat0 + pos), 0.2, 0, v, voice, pans.get(voice, 0.0)))
         if fill_from < steps:
             fill_voice = "tom" if spec.name == "cinematic" else "snare"
-            for s in range(fill_from, steps):
+            # electronic music leaves a breath before the drop: the fill stops a sixteenth early
+            last = steps - 1 if spec.extra.get("drop_gap") else steps
+            for s in range(fill_from, last):
                 ramp = 0.5 + 0.5 * (s - fill_from) / 4
                 notes.append(Note(clock.t(bar.beat0 + s / 4), 0.2, 0, vel * ramp, fill_voice, 0.0))
             if "kick" in g:

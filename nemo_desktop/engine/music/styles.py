@@ -240,6 +240,7 @@ STYLES: dict[str, Style] = {
         melody_density=1.2,
         reverb=0.3,
         brightness=0.75,
+        extra={"drop_gap": 1.0},
     ),
     "ambient": Style(
         name="ambient",
