@@ -1,7 +1,9 @@
-"""The timeline's own sound: every clip's audio and the audio-file inputs, decoded with PyAV to 48 kHz
-stereo float32 and placed at their segments' starts; silence where a clip has none.
+"""The timeline's own sound: every clip's audio and the audio-file inputs as 48 kHz stereo float32, placed
+at their segments' starts; silence where a clip has none.
 
-The music mixer adds the composed music to this; the renderer muxes it when there is no mix.
+A clip's sound is read from the copy analysis kept in the cache when there is one (no second decode);
+otherwise ffmpeg decodes just the needed span. The music mixer adds the composed music to this; the
+renderer muxes it when there is no mix.
 """
 
 from __future__ import annotations
@@ -10,68 +12,63 @@ import os
 import threading
 from pathlib import Path
 
-import av
 import numpy as np
 from scipy.io import wavfile
 
 from nemo_desktop.core.draft import AUDIO, VIDEO, Draft
-from nemo_desktop.core.errors import Cancelled, Corrupt
+from nemo_desktop.core.errors import Cancelled, Corrupt, ToolFailed
+from nemo_desktop.engine import media_cache
+from nemo_desktop.engine.ffmpeg import FfmpegReader
 
-SAMPLE_RATE = 48000
+SAMPLE_RATE = media_cache.SOUND_RATE
+_CHUNK_S = 5.0  # seconds read from the pipe between cancel checks
 
 
 def decode_audio(
     path: Path | str, offset: float = 0.0, duration: float | None = None, sample_rate: int = SAMPLE_RATE,
-    cancel: threading.Event | None = None,
+    cancel: threading.Event | None = None, cache_dir: Path | None = None,
 ) -> np.ndarray:
     """(n, 2) float32 of a file's first audio stream from ``offset`` for ``duration`` seconds (all when
     None); an empty array when the file has no sound."""
     path = Path(path)
     first = int(round(offset * sample_rate))
     want = None if duration is None else int(round(duration * sample_rate))
-    chunks: list[np.ndarray] = []
-    got = 0
+    kept = media_cache.cached_sound(cache_dir, path) if sample_rate == media_cache.SOUND_RATE else None
+    if kept is not None:
+        frames = np.memmap(kept, dtype="<f4", mode="r").reshape(-1, 2)
+        end = len(frames) if want is None else min(len(frames), first + want)
+        return np.array(frames[first:end], dtype=np.float32)
+    args = ["-ss", f"{offset:.6f}"] if offset > 0 else []
+    args += ["-i", str(path)]
+    if duration is not None:
+        args += ["-t", f"{duration + 0.05:.6f}"]  # a little extra; cut to the exact sample below
+    args += ["-map", "0:a:0?", "-vn", "-ac", "2", "-ar", str(sample_rate), "-c:a", "pcm_f32le", "-f", "f32le",
+             "pipe:1"]
+    chunks: list[bytes] = []
+    step = int(_CHUNK_S * sample_rate) * 8
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                return np.zeros((0, 2), np.float32)
-            stream = container.streams.audio[0]
-            stream.thread_type = "AUTO"
-            if offset > 1.0:  # seek near the offset; exact position from the frame's timestamp below
-                container.seek(int((offset - 0.5) / stream.time_base), stream=stream)
-            resampler = av.AudioResampler(format="fltp", layout="stereo", rate=sample_rate)
-            pos: int | None = None  # sample index (file time) of the next resampled sample
-            for frame in _frames(container, stream):
+        with FfmpegReader(args) as reader:
+            while True:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                if pos is None:
-                    pos = int(round(float(frame.time or 0.0) * sample_rate)) if frame is not None else 0
-                for out in resampler.resample(frame):
-                    data = out.to_ndarray()  # (2, k)
-                    k = data.shape[1]
-                    lo = max(0, first - pos)
-                    if lo < k:
-                        chunks.append(data[:, lo:].T.copy())
-                        got += k - lo
-                    pos += k
-                if want is not None and got >= want:
+                data = reader.read(step)
+                chunks.append(data)
+                if len(data) < step:
                     break
-    except av.FFmpegError as exc:
+            reader.finish()
+    except ToolFailed as exc:
+        if "does not contain any stream" in str(exc):
+            return np.zeros((0, 2), np.float32)  # no sound at all
         raise Corrupt(str(path), name=path.name) from exc
-    audio = np.concatenate(chunks) if chunks else np.zeros((0, 2), np.float32)
+    raw = b"".join(chunks)
+    audio = np.frombuffer(raw, dtype="<f4", count=len(raw) // 8 * 2).reshape(-1, 2).astype(np.float32)
     return audio[:want] if want is not None else audio
 
 
-def _frames(container, stream):
-    for packet in container.demux(stream):
-        try:
-            yield from packet.decode()
-        except av.InvalidDataError:
-            continue
-    yield None  # flush the resampler
-
-
-def timeline_audio(draft: Draft, sample_rate: int = SAMPLE_RATE, cancel: threading.Event | None = None) -> np.ndarray:
+def timeline_audio(
+    draft: Draft, sample_rate: int = SAMPLE_RATE, cancel: threading.Event | None = None,
+    cache_dir: Path | None = None,
+) -> np.ndarray:
     """(round(duration*sr), 2) float32: clip sound and audio files at their places; music excluded."""
     n = int(round(draft.duration * sample_rate))
     out = np.zeros((n, 2), np.float32)
@@ -84,7 +81,7 @@ def timeline_audio(draft: Draft, sample_rate: int = SAMPLE_RATE, cancel: threadi
         length = min(int(round(seg.duration * sample_rate)), n - start)
         if length <= 0:
             continue
-        sound = decode_audio(seg.source, seg.offset, length / sample_rate, sample_rate, cancel)[:length]
+        sound = decode_audio(seg.source, seg.offset, length / sample_rate, sample_rate, cancel, cache_dir)[:length]
         if seg.volume is not None:
             sound = sound * np.float32(seg.volume)
         out[start : start + len(sound)] += sound

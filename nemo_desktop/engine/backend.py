@@ -293,7 +293,7 @@ class LocalBackend:
                 draft = restored
         speech = (await self._analyse()).speech if not draft.is_empty else ()
         progress("mix", 0.0)
-        clip_audio = await self._in_thread(audio_io.timeline_audio, draft, SAMPLE_RATE, self._cancel)
+        clip_audio = await self._in_thread(audio_io.timeline_audio, draft, SAMPLE_RATE, self._cancel, self._cache)
         if draft.music() is not None and self._music is not None:
             gain = float(self._music.brief.music_gain_db)
             final = await self._in_thread(mix, self._music.stems, clip_audio, speech, SAMPLE_RATE, gain)

@@ -1,8 +1,9 @@
 """Find ffmpeg and run it as a silent child process that reports progress and dies on cancel.
 
-ffmpeg only ever writes files; we read nothing from it but its ``-progress`` key=value lines (for the
-bar) and the tail of stderr (for the error sentence). Probing and frame decoding happen in-process with
-PyAV, so this module is the only place a child process is started.
+Renders write files and we read only their ``-progress`` key=value lines (for the bar) and the tail of
+stderr (for the error sentence). Decoding for analysis, sound and thumbnails reads raw samples or pixels
+from ffmpeg's stdout (``FfmpegReader``), so the app needs one media toolkit, the bundled binary, and no
+FFmpeg libraries inside its own process. This module is the only place a child process is started.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,3 +153,61 @@ async def _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, ex
                 free = shutil.disk_usage(output_dir or ".").free // (1024 * 1024)
             raise DiskFull(text, folder=folder, need_mb=max(1, expected_bytes // (1024 * 1024)), free_mb=free)
         raise ToolFailed(tail[-1] if tail else f"ffmpeg exited with code {code}")
+
+
+class FfmpegReader:
+    """ffmpeg writing raw data to its stdout, read by a worker thread (blocking reads, no event loop).
+
+    Used as a context manager: leaving it early (an exception, a cancel) kills and reaps the child, so no
+    ffmpeg outlives the work it was started for. ``finish`` waits for a normal end and turns a failure
+    into ToolFailed with ffmpeg's last error line.
+    """
+
+    def __init__(self, args: Sequence[str], *, ffmpeg_path: str | None = None) -> None:
+        kwargs: dict = {}
+        if sys.platform == "win32":
+            kwargs["creationflags"] = subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
+        self._err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [find_ffmpeg(ffmpeg_path), "-nostdin", "-hide_banner", "-loglevel", "error", *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err, env=child_env(), **kwargs,
+        )
+        assert self.proc.stdout is not None
+        self.stdout = self.proc.stdout
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes; fewer only at the end of the stream."""
+        chunks, got = [], 0
+        while got < size:
+            chunk = self.stdout.read(size - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def errors(self) -> str:
+        """ffmpeg's last few error lines, joined (the cause often sits above the final line)."""
+        self._err.seek(0)
+        lines = [ln.strip() for ln in self._err.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        return " ".join(lines[-3:])
+
+    def finish(self) -> None:
+        self.stdout.read()  # drain, so a child blocked on a full pipe can exit
+        code = self.proc.wait()
+        if code != 0:
+            raise ToolFailed(self.errors() or f"ffmpeg exited with code {code}")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+        self.stdout.close()
+        self.proc.wait()
+        self._err.close()
+
+    def __enter__(self) -> FfmpegReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -172,7 +172,7 @@ async def render(
         if wav is None:
             cancel = threading.Event()
             try:
-                sound = await asyncio.to_thread(timeline_audio, draft, SAMPLE_RATE, cancel)
+                sound = await asyncio.to_thread(timeline_audio, draft, SAMPLE_RATE, cancel, cache_root)
             except asyncio.CancelledError:
                 cancel.set()
                 raise

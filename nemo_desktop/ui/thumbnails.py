@@ -1,8 +1,8 @@
 """First-frame thumbnails for the clip list, decoded off the GUI thread.
 
-Decoding one frame with PyAV takes tens of milliseconds, which would stutter the window if done inline,
-so it runs in the loop's default executor and only the finished RGB bytes come back to build a QImage.
-A file PyAV cannot read simply gets no thumbnail: the engine, not this helper, decides what is valid.
+The bundled ffmpeg decodes one frame and hands back a small PNG (tens of milliseconds, so it runs in the
+loop's default executor and never stutters the window); Qt only turns those bytes into a QImage. A file
+ffmpeg cannot read simply gets no thumbnail: the engine, not this helper, decides what is valid.
 """
 
 from __future__ import annotations
@@ -13,39 +13,31 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from nemo_desktop.engine.ffmpeg import FfmpegReader
+
 log = logging.getLogger(__name__)
 
-Frame = tuple[bytes, int, int]
+_MAX_PNG_BYTES = 4 << 20
 
 
-def decode_first_frame(path: Path, height: int = 54) -> Frame | None:
-    """RGB24 bytes of the first frame scaled to ``height`` (runs in a worker thread)."""
+def decode_first_frame(path: Path, height: int = 54) -> bytes | None:
+    """PNG bytes of the first frame scaled to ``height`` px (aspect kept; runs in a worker thread)."""
+    args = ["-i", str(path), "-map", "0:v:0", "-frames:v", "1", "-vf", f"scale=-2:{int(height)}",
+            "-c:v", "png", "-f", "image2pipe", "pipe:1"]
     try:
-        import av
-
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                return None
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            for frame in container.decode(stream):
-                width = max(2, round(frame.width * height / max(1, frame.height)) // 2 * 2)
-                rgb = frame.reformat(width=width, height=height, format="rgb24")
-                plane = rgb.planes[0]
-                row = width * 3
-                data = bytes(plane)
-                if plane.line_size != row:
-                    data = b"".join(data[i * plane.line_size:i * plane.line_size + row] for i in range(height))
-                return data, width, height
+        with FfmpegReader(args) as reader:
+            data = reader.read(_MAX_PNG_BYTES)
+            reader.finish()
     except Exception as exc:  # no thumbnail is fine; the engine reports real problems
         log.debug("no thumbnail for %s: %s", path.name, exc)
-    return None
+        return None
+    return data or None
 
 
 async def first_frame(path: Path, height: int = 54) -> QImage | None:
     loop = asyncio.get_running_loop()
-    frame = await loop.run_in_executor(None, decode_first_frame, path, height)
-    if frame is None:
+    png = await loop.run_in_executor(None, decode_first_frame, path, height)
+    if png is None:
         return None
-    data, width, h = frame
-    return QImage(data, width, h, width * 3, QImage.Format.Format_RGB888).copy()
+    image = QImage.fromData(png, "PNG")
+    return None if image.isNull() else image
