@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from scipy.io import wavfile
 
 from nemo_desktop.core.draft import AUDIO, VIDEO, Draft
 from nemo_desktop.core.errors import Cancelled, Corrupt, ToolFailed
@@ -91,6 +90,8 @@ def timeline_audio(
 def write_wav(path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE, *, pcm16: bool = False) -> Path:
     """Write a WAV atomically (``<path>.part``, then rename): float32 by default, so the encoder sees the
     exact samples with no clipping; ``pcm16`` for 16-bit PCM."""
+    from scipy.io import wavfile  # here: scipy.io costs 0.1 s of start-up that most runs never need
+
     path = Path(path)
     part = path.with_suffix(path.suffix + ".part")
     data = np.ascontiguousarray(audio, dtype=np.float32)
