@@ -1,26 +1,54 @@
 """What a media file holds (MediaInfo), and the deep check that it can really be decoded.
 
-The cheap checks (extension, size, missing, unreadable, empty) come from core.media.check_file; then PyAV
-opens the file and decodes its first picture, so a truncated file, a renamed text file or a stream that
-cannot be decoded is rejected up front with one sentence (Corrupt), never a traceback later in a render.
+The cheap checks (extension, size, missing, unreadable, empty) come from core.media.check_file. The deep
+one runs the bundled ffmpeg binary rather than an FFmpeg library in our own process (PyAV would ship a
+second ~100 MB copy of FFmpeg), and the bundle has no ffprobe, so we parse what ffmpeg prints. It decodes
+the first picture (or sound) and reads every packet, so a renamed text file, an undecodable stream or an
+MP4 cut short after its index is rejected up front with one sentence (Corrupt), never a traceback later
+in a render; counting the packets also gives exact frame counts where a container's header has none.
 Sizes are the DISPLAYED ones: a phone clip stored 1920×1080 with a 90° display matrix is 1080×1920 here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-import av
-
-from nemo_desktop.core.errors import Corrupt
+from nemo_desktop.core.errors import Corrupt, ToolFailed
 from nemo_desktop.core.media import MAX_BYTES, Kind, check_file
+from nemo_desktop.engine.ffmpeg import child_env, find_ffmpeg
 
 STANDARD_RATES = (
     Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
     Fraction(48), Fraction(50), Fraction(60000, 1001), Fraction(60),
 )
+TIMEOUT_S = 120.0  # reading every packet of a 500 MB file from a slow disk, with a wide margin
+GIF_DEFAULT_DELAY_S = 0.1  # a gif frame without a delay is shown this long
+
+_NOPTS = -(2**63)
+_DISCARD = 0x4  # AV_PKT_FLAG_DISCARD: demuxed but not presented (before an edit list's start)
+_LOG = re.compile(r"^(?:\[(?P<ctx>[^\]@]*?) @ [^\]]*\] )?\[(?P<level>[a-z]+)\] ?(?P<msg>.*)$")
+_STREAM = re.compile(r"^Stream #0:(\d+)(?:\[[^\]]*\])?(?:\([^)]*\))?: (\w+): (.*)$")
+_MAPPING = re.compile(r"^Stream #0:(\d+) -> #(\d+):(\d+)")
+_DURATION = re.compile(r"^Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+_RATE = re.compile(r"^(\d+(?:\.\d+)?)(k?) (fps|tbr)$")
+_SAR = re.compile(r"SAR (\d+):(\d+)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# showinfo's first frame, the display matrix it carries (the header's own line has no "3x3"), ashowinfo's
+_PICTURE = re.compile(r"\bn: *0 pts: *\S+ pts_time:.*? fmt:(\S+) .*? s:(\d+)x(\d+) ")
+_ROTATION = re.compile(r"3x3 displaymatrix: rotation of (-?\d+(?:\.\d+)?) degrees")
+_SOUND = re.compile(r"\bn: *0 pts: *\S+ pts_time:(\S+) fmt:\S+ channels:\d+")
+_PAST_END = re.compile(r"offset 0x[0-9a-f]+: partial file")  # the mov demuxer: an index entry past EOF
+_PACKET = re.compile(r"^(\d+), *(-?\d+), *(-?\d+), *(-?\d+), *\d+, *0x[0-9a-f]+(?:, F=0x([0-9A-Fa-f]+))?", re.M)
+_STREAM_TB = re.compile(r"^#tb (\d+): (\d+)/(\d+)$", re.M)
+_NAMED_LAYOUTS = {
+    "mono": 1, "stereo": 2, "downmix": 2, "binaural": 2, "quad": 4, "quad(side)": 4, "hexagonal": 6,
+    "octagonal": 8, "cube": 8, "hexadecagonal": 16,
+}
 
 
 @dataclass(frozen=True)
@@ -40,7 +68,7 @@ class MediaInfo:
     audio_codec: str | None = None
     pix_fmt: str | None = None
     sar: Fraction | None = None
-    frames: int | None = None  # from the container header when it says so (or counted for gifs)
+    frames: int | None = None  # pictures really in the file (counted; an edit list's pre-roll excluded)
     animated: bool = False
     audio_rate: int | None = None
     audio_channels: int | None = None
@@ -77,117 +105,298 @@ def probe(path: Path | str, max_bytes: int = MAX_BYTES) -> MediaInfo:
     path = Path(path).absolute()
     accepted = check_file(path, max_bytes)
     try:
-        container = av.open(str(path), metadata_errors="ignore")
-    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
+        return _describe(path, accepted.kind, accepted.size, _read(path, accepted.kind))
+    except (ValueError, ZeroDivisionError) as exc:  # something ffmpeg printed that makes no sense
         raise _corrupt(path) from exc
+
+
+# --- running ffmpeg ------------------------------------------------------------------------------------
+
+
+def _read(path: Path, kind: Kind) -> _Report:
+    """One ffmpeg run: output 0 decodes the first picture and sound (showinfo/ashowinfo print them),
+    output 1 copies every packet of the same streams to framecrc lines on stdout. ``V`` skips cover art."""
+    streams = ["-map", "0:a:0?"] if kind is Kind.AUDIO else ["-map", "0:V:0?", "-map", "0:a:0?"]
+    args = [
+        find_ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-noautorotate",
+        "-i", str(path),
+        *streams, "-frames:v", "1", "-frames:a", "1", "-filter:v", "showinfo", "-filter:a", "ashowinfo",
+        "-f", "null", "-",
+        *streams, "-c", "copy", "-f", "framecrc", "-",
+    ]
+    kwargs: dict = {}
+    if sys.platform == "win32":
+        kwargs["creationflags"] = subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
     try:
-        return _describe(path, accepted.kind, accepted.size, container)
-    except (av.FFmpegError, ValueError, ZeroDivisionError, StopIteration) as exc:
+        proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT_S,
+                              env=child_env(), check=False, **kwargs)
+    except subprocess.TimeoutExpired as exc:
         raise _corrupt(path) from exc
-    finally:
-        container.close()
+    except OSError as exc:
+        raise ToolFailed(f"cannot run ffmpeg: {exc}") from exc
+    if proc.returncode != 0:
+        raise _corrupt(path)
+    report = _parse_log(proc.stderr.decode("utf-8", "replace"))
+    _parse_packets(proc.stdout.decode("ascii", "replace"), report)
+    if report.damaged:
+        raise _corrupt(path)
+    return report
 
 
-def _describe(path: Path, kind: Kind, size: int, container: av.container.InputContainer) -> MediaInfo:
-    video = container.streams.video[0] if container.streams.video else None
-    audio = container.streams.audio[0] if container.streams.audio else None
-    if video is not None and video.codec_context is None:
-        video = None
+@dataclass
+class _Stream:
+    media: str  # "Video", "Audio", …
+    text: str  # what the header says after "Video: "
+    time_base: Fraction = Fraction(0)
+    packets: list[tuple[int, int]] = field(default_factory=list)  # (pts, duration) of presented packets
+
+    @property
+    def parts(self) -> list[str]:
+        return _top_level_parts(self.text)
+
+    @property
+    def codec(self) -> str | None:
+        """The codec's name ("h264", "aac"), not the decoder's ("mp3float")."""
+        parts = self.parts
+        return parts[0].split()[0] if parts else None
+
+
+@dataclass
+class _Frame:
+    width: int
+    height: int
+    pix_fmt: str
+    rotation: int = 0
+
+
+@dataclass
+class _Report:
+    duration: float | None = None  # the header's, to 1/100 s
+    streams: dict[int, _Stream] = field(default_factory=dict)  # by input stream index
+    copied: dict[int, int] = field(default_factory=dict)  # framecrc stream index → input stream index
+    picture: _Frame | None = None  # the first decoded picture
+    sound: bool = False  # a first audio frame was decoded
+    sound_start: float | None = None  # when its first sample plays (after the decoder skipped priming)
+    damaged: bool = False  # the demuxer hit data missing from the file
+
+    def stream(self, media: str) -> _Stream | None:
+        """The mapped stream of this media type ("Video", "Audio"), if the file has one."""
+        return next((s for i in self.copied.values() if (s := self.streams.get(i)) and s.media == media), None)
+
+
+def _parse_log(text: str) -> _Report:
+    """ffmpeg's stderr. The input header and stream mapping are printed before any worker thread starts,
+    so they are read line by line; what the filters print may land in the middle of another thread's
+    line, so showinfo's and ashowinfo's fields are searched for anywhere."""
+    text = _ANSI.sub("", text)
+    report = _Report()
+    section = ""
+    for raw in text.splitlines():
+        match = _LOG.match(raw)
+        if match is None:
+            continue  # the tail of a message printed in pieces
+        ctx, level, msg = match["ctx"] or "", match["level"], match["msg"].strip()
+        if ctx.startswith("in#") and level in ("error", "fatal", "panic"):
+            report.damaged = True  # ffmpeg could not read the file to its end
+        if ctx:
+            continue
+        if msg.startswith("Input #"):
+            section = "input"
+        elif msg.startswith("Output #"):
+            section = "output"
+        elif msg == "Stream mapping:":
+            section = "mapping"
+        elif section == "input":
+            if (m := _DURATION.match(msg)) is not None:
+                report.duration = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+            elif (m := _STREAM.match(msg)) is not None:
+                report.streams[int(m[1])] = _Stream(m[2], m[3])
+        elif section == "mapping" and (m := _MAPPING.match(msg)) is not None and m[2] == "1":
+            report.copied[int(m[3])] = int(m[1])
+    if (m := _PICTURE.search(text)) is not None:
+        report.picture = _Frame(int(m[2]), int(m[3]), m[1])
+        if (rot := _ROTATION.search(text, m.end())) is not None:
+            report.picture.rotation = round(float(rot[1])) % 360
+    if (m := _SOUND.search(text)) is not None:
+        report.sound = True
+        report.sound_start = _number(m[1])
+    report.damaged = report.damaged or _PAST_END.search(text) is not None
+    return report
+
+
+def _parse_packets(text: str, report: _Report) -> None:
+    """framecrc lines (stream, dts, pts, duration, size, crc[, F=flags]) → packets of each input stream."""
+    by_output: dict[int, _Stream] = {}
+    for out, num, den in _STREAM_TB.findall(text):
+        source = report.streams.get(report.copied.get(int(out), -1))
+        if source is not None:
+            source.time_base = Fraction(int(num), int(den))
+            by_output[int(out)] = source
+    if any(s.media == "Video" for s in by_output.values()):  # a clip's sound is timed by its pictures
+        by_output = {out: s for out, s in by_output.items() if s.media == "Video"}
+    for out, dts, pts, duration, flags in _PACKET.findall(text):
+        stream = by_output.get(int(out))
+        if stream is None or (flags and int(flags, 16) & _DISCARD):
+            continue
+        ts = int(pts) if int(pts) != _NOPTS else int(dts)
+        stream.packets.append((ts, max(0, int(duration))))
+
+
+# --- describing ----------------------------------------------------------------------------------------
+
+
+def _describe(path: Path, kind: Kind, size: int, report: _Report) -> MediaInfo:
+    video = report.stream("Video")
+    audio = report.stream("Audio")
     if video is None and audio is None:
         raise _corrupt(path)
-    _check_complete(path, size, [s for s in (video, audio) if s is not None])
-    if video is None:
-        kind = Kind.AUDIO  # an audio-only .mp4/.mov is used as audio
-    elif kind is Kind.AUDIO:
-        video = None  # cover art in an mp3/m4a is not a picture track
-
     audio_fields: dict = {}
     if audio is not None:
-        ctx = audio.codec_context
-        audio_fields = dict(
-            has_audio=True, audio_codec=ctx.name, audio_rate=ctx.sample_rate or None,
-            audio_channels=ctx.channels or None,
-        )
+        parts = audio.parts  # "aac (LC) (mp4a / 0x6134706D)", "48000 Hz", "stereo", "fltp", "128 kb/s"
+        hz = next((i for i, p in enumerate(parts) if re.fullmatch(r"\d+ Hz", p)), None)
+        rate = int(parts[hz].split()[0]) if hz is not None else 0
+        layout = parts[hz + 1] if hz is not None and hz + 1 < len(parts) else None
+        audio_fields = dict(has_audio=True, audio_codec=audio.codec, audio_rate=rate or None,
+                            audio_channels=_channels(layout))
 
-    if video is None:
-        duration = _audio_duration(container, audio)
-        if duration <= 0:
+    if video is None:  # an audio file, or an audio-only .mp4/.mov used as audio
+        duration = _audio_duration(audio, report) if audio else 0.0
+        if not report.sound or duration <= 0:
             raise _corrupt(path)
-        _decode_first(container, audio, path)
         return MediaInfo(path=path, kind=Kind.AUDIO, duration=duration, size=size, **audio_fields)
 
-    video.thread_type = "AUTO"
-    first = _decode_first(container, video, path)
-    rotation = int(getattr(first, "rotation", 0) or 0) % 360
+    stream = video
+    first = report.picture
+    if first is None:
+        raise _corrupt(path)  # no picture could be decoded
+    rotation = first.rotation
     cw, ch = first.width, first.height
     w, h = (ch, cw) if rotation in (90, 270) else (cw, ch)
-    ctx = video.codec_context
-    frames = int(video.frames) if video.frames else None
+    frames = len(stream.packets)
+    fps_exact = _frame_rate(stream)
     animated = False
-    fps_exact = nice_rate(video.average_rate or video.guessed_rate)
     if kind is Kind.IMAGE:
-        duration, frames = _image_timing(container, video)
         animated = frames > 1
-        if not animated:
-            duration, fps_exact = 0.0, None
-        elif not fps_exact:
-            fps_exact = nice_rate(Fraction(frames) / Fraction(duration).limit_denominator(1000))
+        if animated:
+            duration = _image_duration(stream)
+            fps_exact = fps_exact or nice_rate(Fraction(frames) / Fraction(duration).limit_denominator(1000))
+        else:
+            duration, fps_exact, frames = 0.0, None, 1
     else:
-        duration = _video_duration(container, video, frames, fps_exact)
+        if frames and fps_exact:
+            duration = float(frames / fps_exact)
+        else:
+            duration = _span(stream) or report.duration or 0.0
         if duration <= 0:
             raise _corrupt(path)
-    sar = video.sample_aspect_ratio
     return MediaInfo(
         path=path, kind=kind, duration=duration, fps=float(fps_exact) if fps_exact else 0.0,
         fps_exact=fps_exact, width=w, height=h, coded_width=cw, coded_height=ch, rotation=rotation,
-        video_codec=ctx.name, pix_fmt=ctx.pix_fmt, sar=Fraction(sar) if sar else None, frames=frames,
-        animated=animated, size=size, **audio_fields,
+        video_codec=stream.codec, pix_fmt=first.pix_fmt, sar=_sar(stream), frames=frames or None, animated=animated,
+        size=size, **audio_fields,
     )
 
 
-def _check_complete(path: Path, size: int, streams: list) -> None:
-    """A file cut short after its index (an MP4 with the index in front, copied halfway) opens and
-    decodes its first frames fine; the index then points past the end of the file."""
-    for stream in streams:
-        try:
-            entries = stream.index_entries
-            n = len(entries)
-        except (AttributeError, TypeError):
-            return
-        for i in range(max(0, n - 8), n):
-            entry = entries[i]
-            if entry.pos >= 0 and entry.pos + entry.size > size:
-                raise _corrupt(path)
+def _top_level_parts(text: str) -> list[str]:
+    """'h264 (High) (avc1 / 0x31637661), yuv420p(tv, progressive), 1920x1080 [SAR 1:1 DAR 16:9], 30 fps'
+    split at the commas that are not inside brackets."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
 
 
-def _decode_first(container: av.container.InputContainer, stream: av.stream.Stream, path: Path):
-    """The first decodable frame; none at all means the file is not usable."""
-    for frame in container.decode(stream):
-        return frame
-    raise _corrupt(path)
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None  # "NOPTS"
 
 
-def _seconds(value: int | None, time_base: Fraction | None) -> float:
-    return float(value * time_base) if value and time_base else 0.0
+def _sar(stream: _Stream) -> Fraction | None:
+    """The stream's sample aspect ratio; when the container overrides the codec's, ffmpeg prints it last."""
+    found = [(int(a), int(b)) for a, b in _SAR.findall(stream.text) if int(a) and int(b)]
+    return Fraction(*found[-1]) if found else None
 
 
-def _video_duration(container, video, frames: int | None, rate: Fraction | None) -> float:
-    if frames and rate:
-        return float(frames / rate)
-    return _seconds(video.duration, video.time_base) or (container.duration or 0) / av.time_base
+def _stated_rate(stream: _Stream) -> Fraction | None:
+    """The header's average rate ("29.97 fps"), else its guessed rate ("30 tbr")."""
+    rates: dict[str, Fraction] = {}
+    for part in stream.parts:
+        m = _RATE.match(part.split(" (")[0])
+        if m is not None:
+            rates[m[3]] = Fraction(m[1]) * (1000 if m[2] else 1)
+    return rates.get("fps") or rates.get("tbr")
 
 
-def _audio_duration(container, audio) -> float:
-    return _seconds(audio.duration, audio.time_base) or (container.duration or 0) / av.time_base
+def _frame_rate(stream: _Stream) -> Fraction | None:
+    """A standard rate when the header states one (it prints 29.97 for 30000/1001), otherwise the
+    average over the packets really in the file (exact for variable-rate phone clips)."""
+    stated = nice_rate(_stated_rate(stream))
+    if stated in STANDARD_RATES:
+        return stated
+    measured = _measured_rate(stream)
+    return nice_rate(measured) if measured else stated
 
 
-def _image_timing(container, video) -> tuple[float, int]:
-    """(duration, frame count) of an image; gifs are decoded (small) to learn both exactly."""
-    container.seek(0)
-    count, end = 0, 0.0
-    for frame in container.decode(video):
-        count += 1
-        if frame.pts is not None and frame.time_base:
-            dur = float(frame.duration * frame.time_base) if frame.duration else 0.1
-            end = max(end, float(frame.pts * frame.time_base) + dur)
-    return (end if count > 1 else 0.0), max(count, 1)
+def _measured_rate(stream: _Stream) -> Fraction | None:
+    packets, tb = stream.packets, stream.time_base
+    if not packets or not tb:
+        return None
+    start = min(pts for pts, _ in packets)
+    if all(duration > 0 for _, duration in packets):
+        span = max(pts + duration for pts, duration in packets) - start
+        return Fraction(len(packets)) / (span * tb) if span > 0 else None
+    span = max(pts for pts, _ in packets) - start  # durations unknown: n frames span n - 1 intervals
+    return Fraction(len(packets) - 1) / (span * tb) if span > 0 else None
+
+
+def _span(stream: _Stream) -> float:
+    """Seconds from the first packet's start to the last one's end."""
+    if not stream.packets or not stream.time_base:
+        return 0.0
+    start = min(pts for pts, _ in stream.packets)
+    end = max(pts + duration for pts, duration in stream.packets)
+    return float((end - start) * stream.time_base)
+
+
+def _image_duration(stream: _Stream) -> float:
+    """A gif lasts until its last frame has been shown (a frame without a delay shows 0.1 s)."""
+    tb = stream.time_base
+    return max(float(pts * tb) + (float(duration * tb) if duration else GIF_DEFAULT_DELAY_S)
+               for pts, duration in stream.packets)
+
+
+def _audio_duration(stream: _Stream, report: _Report) -> float:
+    """From the first sample the decoder gives (an mp3 encoder's delay is skipped) to the end of the last
+    packet; the header's duration (to 1/100 s, or guessed from the bitrate) only when there is no timing."""
+    if not stream.packets or not stream.time_base:
+        return report.duration or 0.0
+    end = float(max(pts + duration for pts, duration in stream.packets) * stream.time_base)
+    start = report.sound_start
+    if start is None:
+        start = float(min(pts for pts, _ in stream.packets) * stream.time_base)
+    return end - start
+
+
+def _channels(layout: str | None) -> int | None:
+    """Channel count of an ffmpeg layout name: "stereo", "5.1(side)", "7.1.4", "3 channels", "FL+FR+LFE"."""
+    if not layout:
+        return None
+    if layout in _NAMED_LAYOUTS:
+        return _NAMED_LAYOUTS[layout]
+    if m := re.match(r"(\d+) channels", layout):
+        return int(m[1])
+    if m := re.fullmatch(r"(\d+(?:\.\d+)*)(?:\([^)]*\))?", layout):
+        return sum(int(n) for n in m[1].split("."))
+    if re.fullmatch(r"[A-Z]+(?:\+[A-Z]+)+", layout):
+        return layout.count("+") + 1
+    return None

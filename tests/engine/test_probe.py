@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from nemo_desktop.core.errors import Corrupt, FileEmpty, FileMissing, FileTooLarge, FileUnreadable, Unsupported
 from nemo_desktop.core.media import Kind
 from nemo_desktop.engine.probe import probe
-from tests.media import ffmpeg, file_hash
+from tests.media import FFMPEG, ffmpeg, file_hash
 
 
 def test_video_with_spaces_and_chinese_name(media):
@@ -144,3 +145,69 @@ def test_exif_rotated_photo_has_its_displayed_size(media):
     made = media.image(suffix=".jpg", size=(640, 480), exif_orientation=6)
     info = probe(made.path)
     assert (info.width, info.height) == made.size == (480, 640) and info.portrait
+
+
+def _decoded_frames(path: Path) -> int:
+    """How many pictures ffmpeg itself decodes from a file (one framecrc line per frame)."""
+    out = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:v:0", "-f", "framecrc", "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return sum(1 for line in out.splitlines() if line and not line.startswith("#"))
+
+
+def test_film_rate_is_exact_and_lasts_whole_frames(media):
+    made = media.clip(duration=2, size=(160, 90), fps=24000 / 1001)
+    info = probe(made.path)
+    assert info.fps_exact == Fraction(24000, 1001)
+    assert info.frames == 48
+    assert info.duration == float(48 / Fraction(24000, 1001))
+    assert (info.audio_rate, info.audio_channels) == (48000, 2)
+
+
+def test_odd_rate_is_measured_from_the_packets(media):
+    info = probe(media.clip(duration=2, size=(160, 90), fps=12.5, audio=None).path)
+    assert info.fps_exact == Fraction(25, 2)
+    assert info.frames == 25 and info.duration == 2.0
+
+
+def test_frames_are_counted_where_the_header_has_none(media, tmp_path):
+    made = media.clip(duration=2, size=(160, 90), fps=25)
+    mkv = tmp_path / "clip.mkv"
+    ffmpeg("-i", str(made.path), "-c", "copy", str(mkv))
+    info = probe(mkv)
+    assert info.kind is Kind.VIDEO and info.has_audio
+    assert info.frames == 50 and info.duration == 2.0 and info.fps_exact == Fraction(25)
+
+
+def test_edit_list_preroll_is_not_counted(media, tmp_path):
+    made = media.clip(duration=2, size=(160, 90), fps=25, audio=None)  # one keyframe, at 0
+    cut = tmp_path / "cut.mp4"
+    ffmpeg("-ss", "0.5", "-i", str(made.path), "-c", "copy", str(cut))  # copies from 0, edit list skips 0.5 s
+    info = probe(cut)
+    assert info.frames == _decoded_frames(cut) < 50
+    assert info.duration == pytest.approx(info.frames / 25)
+
+
+def test_cover_art_is_not_a_picture(media, tmp_path):
+    art = media.image(suffix=".jpg", size=(320, 320)).path
+    mp3 = tmp_path / "song with cover.mp3"
+    ffmpeg("-i", str(media.audio(suffix=".mp3", duration=1.0).path), "-i", str(art), "-map", "0", "-map", "1",
+           "-c", "copy", "-disposition:v", "attached_pic", "-id3v2_version", "3", str(mp3))
+    mp4 = tmp_path / "voice memo with cover.mp4"
+    ffmpeg("-i", str(media.audio(suffix=".m4a", duration=1.0).path), "-i", str(art), "-map", "0", "-map", "1",
+           "-c", "copy", "-disposition:v:0", "attached_pic", str(mp4))
+    for path in (mp3, mp4):
+        info = probe(path)
+        assert info.kind is Kind.AUDIO and info.has_audio
+        assert info.width == 0 and info.video_codec is None
+        assert info.duration == pytest.approx(1.0, abs=0.06)
+
+
+def test_pictures_that_cannot_be_decoded_are_corrupt(media, tmp_path):
+    data = bytearray(media.clip(duration=1, size=(160, 90), audio=None).path.read_bytes())
+    box = data.index(b"mdat") - 4
+    size = struct.unpack(">I", data[box : box + 4])[0]
+    data[box + 8 : box + size] = bytes(size - 8)  # the index is intact, every picture is zeros
+    path = tmp_path / "zeroed.mp4"
+    path.write_bytes(bytes(data))
+    with pytest.raises(Corrupt, match="damaged"):
+        probe(path)
