@@ -87,7 +87,7 @@ def test_bundled_files_are_listed() -> None:
 
 def test_unused_heavy_modules_are_excluded() -> None:
     text = SPEC.read_text(encoding="utf-8")
-    for mod in ("tkinter", "PySide6.QtWebEngineCore", "PySide6.QtQuick", "PySide6.QtMultimedia", "pytest"):
+    for mod in ("tkinter", "PySide6.QtWebEngineCore", "PySide6.QtQuick", "PySide6.QtMultimedia", "pytest", "av"):
         assert f'"{mod}"' in text, mod
     assert '"numpy.f2py"' not in text, "scipy's array_api_compat imports numpy.f2py lazily through numpy"
 
