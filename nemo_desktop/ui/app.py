@@ -133,6 +133,9 @@ async def _run(settings: Settings, args: argparse.Namespace, started: float) -> 
             await asyncio.sleep(int(quit_after) / 1000)
             while window.bridge.busy:  # the clips given on the command line are still being added
                 await asyncio.sleep(0.1)
+            names = [p.name for p in window.drop_zone.clip_paths()]
+            print(f"NEMO_SMOKE_SHOWN clips={len(names)} timeline={window.timeline.draft.duration:.2f}s "
+                  f"names={'|'.join(names)}", flush=True)
             window.close()
 
         smoke = asyncio.ensure_future(close_when_idle())

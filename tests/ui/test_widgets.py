@@ -182,6 +182,19 @@ def test_the_gui_entry_point_runs_and_exits_cleanly(tmp_path: Path, media) -> No
     assert "CLIPS 1" in proc.stdout and "NEMO_WINDOW_SHOWN" in proc.stdout
 
 
+def test_the_smoke_quit_hook_reports_the_clip_and_exits_cleanly(tmp_path: Path, media) -> None:
+    """What scripts/smoke-bundle relies on: with NEMO_SMOKE_QUIT_AFTER_MS the window adds the clip, says so
+    on stdout and closes by itself with exit code 0."""
+    clip = media.clip(duration=2, size=(320, 180)).path
+    env = {**os.environ, "NEMO_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen",
+           "NEMO_SMOKE_QUIT_AFTER_MS": "300"}
+    proc = subprocess.run([sys.executable, "-m", "nemo_desktop.ui.app", str(clip), "--engine", "builtin",
+                           "--no-crash-dialog"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("NEMO_SMOKE_SHOWN"))
+    assert f"names={clip.name}" in line and "clips=1" in line and "timeline=2.00s" in line, line
+
+
 def test_qt_translations_load_for_chinese(qapp) -> None:
     from nemo_desktop.ui.app import install_translations
 
