@@ -34,7 +34,11 @@ from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.timeline import draft_fps, draft_frames, fps_text
 
 VIDEO_KBPS_1080P30 = 12000  # generous for x264 crf 20 veryfast at 1080p30: the free-space estimate only
-AUDIO_KBPS = 192
+# ffmpeg's "fast" AAC coder at 256 kb/s: 40 % less encode time than the default "twoloop" coder at 192 kb/s
+# and a cleaner result (47 vs 37 dB SNR on our music: benchmarks/bench_aac.py). The audio encode is the
+# slow part of a stream-copy export; the extra 64 kb/s are nothing next to the video's.
+AUDIO_KBPS = 256
+AAC = ("-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{AUDIO_KBPS}k")
 SPACE_MARGIN = 1.3
 X264 = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p")
 THREADS = "2"
@@ -137,7 +141,7 @@ def ffmpeg_args(plan: RenderPlan, audio_wav: Path, output: Path) -> list[str]:
         args += ["-filter_complex", f"{plan.video_filter};{afilter}", "-map", "[v]", "-map", "[a]", *X264,
                  "-r", fps_text(plan.fps), "-threads", THREADS]
     args += [
-        "-frames:v", str(plan.frames), "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ar", str(SAMPLE_RATE),
+        "-frames:v", str(plan.frames), *AAC, "-ar", str(SAMPLE_RATE),
         "-ac", "2", "-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart",
         "-f", "mp4", "-y", str(output),
     ]
