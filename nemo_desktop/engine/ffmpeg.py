@@ -155,6 +155,20 @@ async def _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, ex
         raise ToolFailed(tail[-1] if tail else f"ffmpeg exited with code {code}")
 
 
+_F_SETPIPE_SZ = 1031  # Linux fcntl: resize a pipe's buffer
+PIPE_BYTES = 1 << 20
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let ffmpeg run up to 1 MB ahead of us (the default pipe holds 64 KB, two small frames): while our
+    thread waits for the GIL, the decoder keeps going instead of blocking on a full pipe."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, ImportError):
+            import fcntl
+
+            fcntl.fcntl(fd, _F_SETPIPE_SZ, PIPE_BYTES)
+
+
 class FfmpegReader:
     """ffmpeg writing raw data to its stdout, read by a worker thread (blocking reads, no event loop).
 
@@ -174,6 +188,7 @@ class FfmpegReader:
         )
         assert self.proc.stdout is not None
         self.stdout = self.proc.stdout
+        _widen_pipe(self.stdout.fileno())
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes; fewer only at the end of the stream."""
