@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
+import psutil
 import pytest
 
-from nemo_desktop.core.errors import Corrupt
+from nemo_desktop.core.errors import Cancelled, Corrupt
 from nemo_desktop.engine import audio_io, media_cache
 from nemo_desktop.engine.analysis import analyse_clip
 from nemo_desktop.engine.audio_io import decode_audio, timeline_audio
@@ -65,3 +67,17 @@ def test_a_clip_without_sound_decodes_to_nothing_and_garbage_is_corrupt(media, t
     junk.write_bytes(b"not a video at all" * 100)
     with pytest.raises(Corrupt):
         decode_audio(junk)
+
+
+def test_a_cancelled_analysis_leaves_no_sound_file_and_no_ffmpeg(media, home):
+    made = media.clip(duration=4, size=SMALL, audio="sine")
+    cancel = threading.Event()
+
+    def progress(stage, frac):
+        if frac and frac > 0.1:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        analyse_clip(probe(made.path), home.cache, progress, cancel)
+    assert not list((home.cache / "sound").glob("*"))  # neither a .part nor a half sound
+    assert not [p for p in psutil.Process().children(recursive=True) if "ffmpeg" in p.name()]
