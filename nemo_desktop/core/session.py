@@ -151,6 +151,22 @@ class Session:
 
         return await self._job(run)
 
+    @property
+    def can_rearrange(self) -> bool:
+        """Whether the backend can take a new selection or order of its clips itself (keeping the music)."""
+        return callable(getattr(self.backend, "set_media", None))
+
+    async def set_media(self, paths: list[Path]) -> Draft:
+        """Keep exactly these clips in this order (a removal or a reorder); needs ``can_rearrange``."""
+
+        async def run() -> Draft:
+            self._sink(Status(tr("Updating the timeline…", self.lang)))
+            draft = await self.backend.set_media(list(paths), self.progress)  # type: ignore[attr-defined]
+            self.emit(DraftChanged(draft))
+            return draft
+
+        return await self._job(run)
+
     def _scaled(self, index: int, count: int) -> Callable[[str, float | None], None]:
         def progress(stage: str, fraction: float | None) -> None:
             self.progress(stage, None if fraction is None else (index + fraction) / max(1, count))

@@ -151,6 +151,24 @@ class LocalBackend:
         threading.Thread(target=_warm_up, name="nemo-warm-up", daemon=True).start()
 
     async def add_media(self, paths_: list[Path], progress: ProgressFn) -> Draft:
+        infos = await self._probe_and_analyse(paths_, progress)
+        if self._generated is not None:  # real clips replace the plain picture made for music alone
+            self._infos = [i for i in self._infos if i.path != self._generated]
+            self._generated = None
+        return await self._refit([*self._infos, *infos], progress)
+
+    async def set_media(self, paths_: list[Path], progress: ProgressFn) -> Draft:
+        """Keep exactly these clips, in this order (the person removed or moved one). Clips already here
+        are not probed again, new ones are; music that was asked for is refitted to the new cut with the
+        same brief and seed, so it stays the same piece."""
+        known = {Path(i.path): i for i in self._infos}
+        wanted = [Path(p).absolute() for p in paths_]
+        new = await self._probe_and_analyse([p for p in wanted if p not in known], progress)
+        known.update({Path(i.path): i for i in new})
+        self._generated = None
+        return await self._refit([known[p] for p in wanted], progress)
+
+    async def _probe_and_analyse(self, paths_: list[Path], progress: ProgressFn) -> list[MediaInfo]:
         infos: list[MediaInfo] = []
         for path in paths_:
             info = await self._in_thread(probe, path)
@@ -164,14 +182,15 @@ class LocalBackend:
                 analysis.analyse_clip(info, self._cache, sub, self._cancel)
 
         await self._in_thread(analyse_all)
-        if self._generated is not None:  # real clips replace the plain picture made for music alone
-            self._infos = [i for i in self._infos if i.path != self._generated]
-            self._generated = None
-        had_music = self._brief is not None
-        self._infos.extend(infos)
+        return infos
+
+    async def _refit(self, infos: list[MediaInfo], progress: ProgressFn) -> Draft:
+        """The clips changed: a new draft, and the music (if any was asked for) recomposed to fit it."""
+        seed = self._current_seed()  # before the rebuild drops the music: the same piece, refitted
+        self._infos = infos
         draft = self._rebuild_draft()
-        if had_music and self._brief is not None:
-            draft = await self._compose(self._brief, self._current_seed(), progress)
+        if self._brief is not None and self._infos:
+            draft = await self._compose(self._brief, seed, progress)
         return draft
 
     async def restore(self, draft: Draft) -> Draft | None:

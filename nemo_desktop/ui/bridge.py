@@ -263,14 +263,15 @@ class Bridge(QObject):
         return self._start_job("add", lambda: session.add_media(list(files)))
 
     def replace_media(self, files: list[Path]) -> bool:
-        """Remove or reorder clips: a fresh engine session gets the remaining clips in the new order.
-
-        The Session has no remove/reorder call yet, so a new backend (empty state) is the honest way to
-        get a draft that holds exactly these clips.
+        """Remove or reorder clips. The built-in engine rearranges its own session (the music is refitted,
+        the same piece); a backend that cannot (the cloud) gets a fresh session with the remaining clips.
         """
         if self.busy:
             self.notice.emit(_("Another job is still running. Wait for it or cancel it first."), "warning")
             return False
+        if self.session is not None and self.session.can_rearrange:
+            session = self.session
+            return self._start_job("add", lambda: session.set_media(list(files)))
         engine = self.session.backend.name if self.session else ""
         choice = "cloud" if engine == "NemoVideo cloud" else "builtin"
 

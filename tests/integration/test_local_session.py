@@ -9,7 +9,7 @@ import av
 import psutil
 import pytest
 
-from nemo_desktop.core.draft import AUDIO
+from nemo_desktop.core.draft import AUDIO, VIDEO
 from nemo_desktop.core.errors import Cancelled
 from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Progress, Reply
 from nemo_desktop.core.session import Session
@@ -70,6 +70,34 @@ async def test_remove_music_and_variation(speech_clip: Path, downloads: Path) ->
     await session.send("remove the music")
     assert session.draft.music() is None
     assert all(s.meta.get("role") != "music" for s in session.draft.segments_of(AUDIO))
+
+
+async def test_removing_or_moving_a_clip_refits_the_same_music(speech_clip: Path, media, downloads: Path) -> None:
+    other = media.clip("pier", duration=4.0, cuts=(2.0,), audio="sine").path
+    # unseeded, as in the window: the piece's seed must be carried over, not drawn again
+    session = Session(LocalBackend(Settings()), Recorder(), output_dir=lambda: downloads)
+    await session.start()
+    await session.add_media([speech_clip, other])
+    await session.send("upbeat pop")
+    first = session.draft.music().meta
+    assert session.can_rearrange
+
+    await session.set_media([other, speech_clip])  # moved up
+    assert [Path(s.source) for s in session.draft.segments_of(VIDEO)] == [other, speech_clip]
+    music = session.draft.music()
+    assert music is not None and (music.meta["seed"], music.meta["style"]) == (first["seed"], first["style"])
+    assert any(abs(c - 4.0) < 0.05 for c in music.meta["cuts"])  # the clip boundary is a cut now
+
+    await session.set_media([speech_clip])  # removed
+    assert abs(session.draft.duration - 10.0) < 1 / 30 + 1e-6
+    music = session.draft.music()
+    assert music.meta["seed"] == first["seed"] and abs(music.duration - session.draft.duration) < 1e-6
+
+    await session.add_media([other])  # and a clip added later keeps the same piece too
+    assert session.draft.music().meta["seed"] == first["seed"]
+    await session.set_media([])
+    assert session.draft.is_empty
+    await session.aclose()
 
 
 async def test_music_without_clips_gets_a_plain_picture(downloads: Path) -> None:

@@ -133,6 +133,10 @@ def test_remove_and_reorder_clips(window, media, until) -> None:
     b = media.clip(name="second", duration=2, size=(320, 180)).path
     window.add_files([a, b])
     until(lambda: len(window.drop_zone.clip_paths()) == 2 and not window.bridge.busy, 30)
+    window.prompt.edit.setPlainText("calm piano")
+    window.prompt.send_button.click()
+    until(lambda: window.timeline.draft.music() is not None and not window.bridge.busy, 30)
+    seed = window.timeline.draft.music().meta["seed"]
     window.drop_zone.list.setCurrentRow(1)
     window.drop_zone.up_button.click()
     until(lambda: window.drop_zone.clip_paths() == [b, a] and not window.bridge.busy, 30)
@@ -140,3 +144,5 @@ def test_remove_and_reorder_clips(window, media, until) -> None:
     window.drop_zone.remove_button.click()
     until(lambda: window.drop_zone.clip_paths() == [a] and not window.bridge.busy, 30)
     assert [Path(s.source) for s in window.timeline.draft.segments_of(VIDEO)] == [a]
+    music = window.timeline.draft.music()  # the same piece, refitted to the shorter cut
+    assert music is not None and music.meta["seed"] == seed and music.duration == window.timeline.draft.duration
