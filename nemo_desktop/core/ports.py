@@ -29,6 +29,10 @@ class Credits:
 
 @runtime_checkable
 class Backend(Protocol):
+    """What a Session drives. Two optional methods go beyond it, looked up by name: ``restore(draft)``
+    adopts an autosaved draft, and ``set_media(paths, progress)`` keeps exactly these clips in this order
+    (a removal or a reorder) without starting over; a backend without them gets a fresh session instead."""
+
     name: str
     """"built-in" or "NemoVideo cloud"."""
 
