@@ -42,8 +42,9 @@ SAMPLE_RATE = 48000
 DEFAULT_MUSIC_SECONDS = 30.0
 
 # The synth and the mixer are imported on first use and warmed up in the background at connect(): scipy
-# takes ~0.5 s to import, time that then overlaps the clip analysis instead of delaying its start. (Plain
-# import statements, not importlib strings, so that PyInstaller still sees them.)
+# takes ~0.5 s to import and the first piece another 0.4 s to set up, time that then overlaps the clip
+# analysis instead of delaying its start. (Plain import statements, not importlib strings, so that
+# PyInstaller still sees them.)
 
 
 def _synth() -> Any:
@@ -59,9 +60,12 @@ def _mixing() -> Any:
 
 
 def _warm_up() -> None:
-    with contextlib.suppress(Exception):  # a real import error shows up, with its message, on first use
-        _synth()
-        _mixing()
+    """Import the synth and mixer and run them once on two seconds of music: the first real piece then
+    composes in 0.26 s instead of 0.65 s (lazy imports inside scipy, first-call set-up in numpy/pocketfft)."""
+    with contextlib.suppress(Exception):  # a real error shows up, with its message, on first real use
+        brief = make_brief("upbeat pop", VideoTraits(duration=2.0))
+        stems = _synth().render_stems(compose(brief, 2.0, [1.0], 30.0, 1), SAMPLE_RATE)
+        _mixing().mix(stems, None, (), SAMPLE_RATE)
 
 
 def _next_seed(seed: int) -> int:
