@@ -24,7 +24,7 @@ import numpy as np
 
 from nemo_desktop import paths
 from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment
-from nemo_desktop.core.events import DraftChanged, Event, ProgressFn, Reply, Status, no_progress
+from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
 from nemo_desktop.core.ports import Credits
 from nemo_desktop.engine import analysis, audio_io, render
@@ -112,6 +112,8 @@ class LocalBackend:
         self._brief: MusicBrief | None = None
         self._generated: Path | None = None
         self._cancel = threading.Event()
+        self._soundfont_problem: Exception | None = None  # why the configured SoundFont was not used
+        self._soundfont_warned = False
 
     # --- helpers ---------------------------------------------------------------------------------------
 
@@ -250,6 +252,8 @@ class LocalBackend:
         yield Status(tr("Composing: {brief}", lang).format(brief=brief.summary(lang)))
         seed = self._music.seed if self._music is not None else self._new_seed()
         draft = await self._compose(brief, seed, no_progress)
+        for notice in self._notices(lang):
+            yield notice
         yield DraftChanged(draft)
         yield Reply(self._composed_reply(lang))
 
@@ -265,8 +269,33 @@ class LocalBackend:
             seed = _next_seed(seed)
         yield Status(tr("Composing: {brief}", lang).format(brief=brief.summary(lang)))
         draft = await self._compose(brief, seed, no_progress)
+        for notice in self._notices(lang):
+            yield notice
         yield DraftChanged(draft)
         yield Reply(f"{said} {self._composed_reply(lang)}".strip())
+
+    def _render(self, score: Score) -> dict[str, np.ndarray]:
+        """The stems: played by the configured SoundFont when there is one that works, else by our own
+        instruments (and the person is told once why the SoundFont was not used)."""
+        bank = (self.settings.soundfont or "").strip()
+        if bank:
+            from nemo_desktop.engine.music import soundfont
+
+            try:
+                return soundfont.render_stems(score, bank, SAMPLE_RATE)
+            except soundfont.SoundFontUnavailable as err:
+                log.warning("SoundFont not used: %s", err)
+                if not self._soundfont_warned:
+                    self._soundfont_problem = err
+        return _synth().render_stems(score, SAMPLE_RATE)
+
+    def _notices(self, lang: str) -> list[Notice]:
+        err, self._soundfont_problem = self._soundfont_problem, None
+        if err is None:
+            return []
+        self._soundfont_warned = True
+        text = tr("The SoundFont {name} cannot be used ({why}); the built-in instruments play instead.", lang)
+        return [Notice(text.format(name=err.path.name, why=tr(err.why, lang)), "warning")]
 
     def _composed_reply(self, lang: str) -> str:
         assert self._music is not None
@@ -309,7 +338,7 @@ class LocalBackend:
 
         def work() -> _Music:
             score = compose(brief, duration, cuts, fps, seed)
-            return _Music(brief, seed, score, _synth().render_stems(score, SAMPLE_RATE))
+            return _Music(brief, seed, score, self._render(score))
 
         music = await self._in_thread(work)
         self._brief, self._music = brief, music

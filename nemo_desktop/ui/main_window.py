@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
         self._save_settings()
         if (new.language or "") != (old.language or "") and (new.language or current_language()) != old.language:
             self.banner.show_message(_("The new language is used from the next start."), "info")
-        if new.engine != old.engine or new.seed != old.seed or new.ffmpeg_path != old.ffmpeg_path:
+        if (new.engine, new.seed, new.ffmpeg_path, new.soundfont) != (old.engine, old.seed, old.ffmpeg_path,
+                                                                      old.soundfont):
             if self.bridge.busy:
                 self.banner.show_message(_("The new engine settings apply after the current job."), "info")
             else:

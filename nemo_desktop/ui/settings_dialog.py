@@ -1,4 +1,4 @@
-"""Settings: engine, output folder, language, seed, token and ffmpeg path.
+"""Settings: engine, output folder, language, seed, token, ffmpeg path and an optional SoundFont.
 
 The token is write-only here: the dialog shows whether one is set and where it comes from, can clear
 it, and stores a pasted one through TokenStore (0600 file) — it never displays, logs or keeps it. The
@@ -89,6 +89,16 @@ class SettingsDialog(QDialog):
         self.ffmpeg.setPlaceholderText(_("bundled ffmpeg"))
         self.ffmpeg.setAccessibleName(_("ffmpeg path"))
 
+        self.soundfont = QLineEdit(settings.soundfont)
+        self.soundfont.setPlaceholderText(_("built-in instruments"))
+        self.soundfont.setAccessibleName(_("SoundFont file"))
+        pick_bank = QPushButton(_("Choose…"))
+        pick_bank.setAccessibleName(_("Choose a SoundFont file"))
+        pick_bank.clicked.connect(self._browse_soundfont)
+        bank_row = QHBoxLayout()
+        bank_row.addWidget(self.soundfont, 1)
+        bank_row.addWidget(pick_bank)
+
         self.error = QLabel("")
         self.error.setStyleSheet("color:#c0392b")
 
@@ -100,6 +110,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Token:"), token_row)
         form.addRow("", self.token)
         form.addRow(_("ffmpeg:"), self.ffmpeg)
+        form.addRow(_("SoundFont:"), bank_row)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._apply)
@@ -111,6 +122,12 @@ class SettingsDialog(QDialog):
                                                   or str(self.settings.output_folder()))
         if folder:
             self.output.setText(folder)
+
+    def _browse_soundfont(self) -> None:
+        path, _chosen = QFileDialog.getOpenFileName(self, _("SoundFont file"), self.soundfont.text(),
+                                                    _("SoundFont (*.sf2 *.sf3)"))
+        if path:
+            self.soundfont.setText(path)
 
     def _clear_token(self) -> None:
         self.store.clear()
@@ -132,6 +149,7 @@ class SettingsDialog(QDialog):
             language=str(self.language.currentData()),
             seed=seed,
             ffmpeg_path=self.ffmpeg.text().strip(),
+            soundfont=self.soundfont.text().strip(),
         )
         pasted = self.token.text().strip()
         if pasted:

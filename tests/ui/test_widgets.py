@@ -102,9 +102,10 @@ def test_settings_dialog_never_shows_the_token(qtbot, ui_root) -> None:
     dialog._apply()
     assert not applied and "whole number" in dialog.error.text()
     dialog.seed.setText("42")
+    dialog.soundfont.setText(" /banks/GM.sf3 ")
     dialog._apply()
     new, _old = applied[0]
-    assert new.engine == "builtin" and new.seed == 42
+    assert new.engine == "builtin" and new.seed == 42 and new.soundfont == "/banks/GM.sf3"
     assert store.token().reveal() == secret
     texts = [w.text() for w in dialog.findChildren(QWidget) if hasattr(w, "text") and callable(w.text)]
     assert all(secret not in str(t) for t in texts)

@@ -448,9 +448,7 @@ def render_stems(score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray
     sr = sample_rate
     n = int(round(score.duration * sr))
     spec = STYLES.get(score.style)
-    brightness = spec.brightness if spec else 0.5
-    reverb_amount = spec.reverb if spec else 0.3
-    voices = _Voices(sr, brightness)
+    voices = _Voices(sr, spec.brightness if spec else 0.5)
     drums = _Drums(sr, score.style)
     release = int(_RELEASE * sr)
     stems: dict[str, np.ndarray] = {}
@@ -461,11 +459,20 @@ def render_stems(score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray
         for note in score.notes.get(stem, ()):
             _render_note(out, note, stem, voices, drums, sr, release)
         stems[stem] = out
+    return finish_stems(stems, score, sr)
+
+
+def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray]:
+    """What every instrument set gets, ours or a SoundFont's: the style's room (one reverb for the whole
+    piece, returned with the chords), lo-fi's dull top, the stem balance and the ending's fade."""
+    sr = sample_rate
+    n = int(round(score.duration * sr))
+    spec = STYLES.get(score.style)
+    reverb_amount = spec.reverb if spec else 0.3
     room = 1.2 + 2.0 * reverb_amount
     send = sum(stems[s] * (_STEM_REVERB[s] * reverb_amount) for s in STEMS if _STEM_REVERB[s] > 0)
     if isinstance(send, np.ndarray) and np.any(send):
         wet = _reverb(send, room, sr) * 0.6
-        # the return goes with the chords: one convolution for the whole piece keeps us fast
         stems["chords"] = stems["chords"] + wet
     if spec and spec.name == "lofi":
         for s in ("chords", "melody"):
