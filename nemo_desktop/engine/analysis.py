@@ -176,8 +176,8 @@ def _check(cancel: threading.Event | None) -> None:
 
 
 class _Scanner:
-    """One ffmpeg pass over a file: small frames for cuts, motion and colour; the sound for loudness and
-    speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, so it is decoded only once)."""
+    """Two ffmpeg processes over a file: small frames for cuts, motion and colour; the sound for loudness
+    and speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, so it is decoded only once)."""
 
     def __init__(
         self, info: MediaInfo, progress: ProgressFn, cancel: threading.Event | None, cache_dir: Path | None
@@ -293,14 +293,13 @@ class _Scanner:
 
     def _decode_sound(self, mono_file: Path, stereo_file: Path | None, report: bool = False) -> None:
         # average the channels ourselves: a plain downmix to mono adds +3 dB to a stereo source
-        args = ["-i", str(self.info.path), "-vn", "-map", "0:a:0",
+        args = ["-progress", "pipe:1", "-nostats"] if report else []
+        args += ["-i", str(self.info.path), "-vn", "-map", "0:a:0",
                 "-af", "aformat=channel_layouts=stereo,pan=mono|c0=0.5*c0+0.5*c1",
                 "-ar", str(vad.SAMPLE_RATE), "-c:a", "pcm_f32le", "-f", "f32le", "-y", str(mono_file)]
         if stereo_file is not None:
             args += ["-map", "0:a:0", "-ac", "2", "-ar", str(media_cache.SOUND_RATE), "-c:a", "pcm_f32le",
                      "-f", "f32le", "-y", str(stereo_file)]
-        if report:
-            args += ["-progress", "pipe:1", "-nostats"]
         with FfmpegReader(args) as reader:
             if report:
                 self._read_progress(reader)
