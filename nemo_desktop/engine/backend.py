@@ -18,7 +18,7 @@ import os
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.timeline import build_draft
 from nemo_desktop.i18n import language_of, tr
 from nemo_desktop.settings import Settings
+
+if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is configured
+    from nemo_desktop.engine.music.soundfont import SoundFontUnavailable
 
 log = logging.getLogger(__name__)
 SAMPLE_RATE = 48000
@@ -112,7 +115,7 @@ class LocalBackend:
         self._brief: MusicBrief | None = None
         self._generated: Path | None = None
         self._cancel = threading.Event()
-        self._soundfont_problem: Exception | None = None  # why the configured SoundFont was not used
+        self._soundfont_problem: SoundFontUnavailable | None = None  # why the configured bank was not used
         self._soundfont_warned = False
 
     # --- helpers ---------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def cached_sound(cache_dir: Path | None, path: Path) -> Path | None:
         return None
     try:
         found = sound_file(cache_dir, Path(path))
-        if found.is_file():
+        if found.is_file() and found.stat().st_size >= 8:  # at least one stereo sample (memmap needs bytes)
             found.touch()
             return found
     except OSError:
