@@ -174,7 +174,7 @@ class FfmpegReader:
 
     Used as a context manager: leaving it early (an exception, a cancel) kills and reaps the child, so no
     ffmpeg outlives the work it was started for. ``finish`` waits for a normal end and turns a failure
-    into ToolFailed with ffmpeg's last error line.
+    into ToolFailed with ffmpeg's last error lines.
     """
 
     def __init__(self, args: Sequence[str], *, ffmpeg_path: str | None = None) -> None:

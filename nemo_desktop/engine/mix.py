@@ -53,8 +53,8 @@ _K_HIGHPASS_32 = tuple(np.asarray(c, dtype=np.float32) for c in _K_HIGHPASS)
 def integrated_loudness(audio: np.ndarray, sample_rate: int = 48000) -> float:
     """ITU-R BS.1770-4 integrated loudness in LUFS (the algorithm pyloudnorm implements, vectorised).
 
-    At 48 kHz it uses the standard K-weighting coefficients and cumulative sums for the gated 400 ms
-    blocks, which is several times faster than pyloudnorm's block loop; other rates go to pyloudnorm.
+    At 48 kHz it uses the standard K-weighting coefficients and builds the gated 400 ms blocks from sums
+    of 100 ms steps, several times faster than pyloudnorm's block loop; other rates go to pyloudnorm.
     """
     x = np.asarray(audio)
     if x.ndim == 1:
