@@ -7,6 +7,8 @@ dialog is opened non-modally with ``open()``; ``applied`` tells the window what 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +39,22 @@ def token_status_text(store: TokenStore) -> str:
     return _("set ({source})").format(source=source)
 
 
+def _path_row(
+    text: str, placeholder: str, name: str, choose_name: str, choose: Callable[[], None]
+) -> tuple[QLineEdit, QHBoxLayout]:
+    """A path field with a "Choose…" button beside it."""
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    edit.setAccessibleName(name)
+    button = QPushButton(_("Choose…"))
+    button.setAccessibleName(choose_name)
+    button.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return edit, row
+
+
 class SettingsDialog(QDialog):
     applied = Signal(object, object)  # new Settings, old Settings
 
@@ -52,15 +70,8 @@ class SettingsDialog(QDialog):
         self.engine.setCurrentIndex(max(0, self.engine.findData(settings.engine)))
         self.engine.setAccessibleName(_("Engine"))
 
-        self.output = QLineEdit(settings.output_dir)
-        self.output.setPlaceholderText(str(settings.output_folder()))
-        self.output.setAccessibleName(_("Output folder"))
-        browse = QPushButton(_("Choose…"))
-        browse.setAccessibleName(_("Choose the output folder"))
-        browse.clicked.connect(self._browse)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.output, 1)
-        out_row.addWidget(browse)
+        self.output, out_row = _path_row(settings.output_dir, str(settings.output_folder()), _("Output folder"),
+                                         _("Choose the output folder"), self._browse)
 
         self.language = QComboBox()
         for value, label in LANGUAGE_CHOICES:
@@ -89,15 +100,8 @@ class SettingsDialog(QDialog):
         self.ffmpeg.setPlaceholderText(_("bundled ffmpeg"))
         self.ffmpeg.setAccessibleName(_("ffmpeg path"))
 
-        self.soundfont = QLineEdit(settings.soundfont)
-        self.soundfont.setPlaceholderText(_("built-in instruments"))
-        self.soundfont.setAccessibleName(_("SoundFont file"))
-        pick_bank = QPushButton(_("Choose…"))
-        pick_bank.setAccessibleName(_("Choose a SoundFont file"))
-        pick_bank.clicked.connect(self._browse_soundfont)
-        bank_row = QHBoxLayout()
-        bank_row.addWidget(self.soundfont, 1)
-        bank_row.addWidget(pick_bank)
+        self.soundfont, bank_row = _path_row(settings.soundfont, _("built-in instruments"), _("SoundFont file"),
+                                             _("Choose a SoundFont file"), self._browse_soundfont)
 
         self.error = QLabel("")
         self.error.setStyleSheet("color:#c0392b")
