@@ -63,6 +63,13 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def no_window() -> dict:
+    """Keyword arguments that keep a child ffmpeg from flashing a console window on Windows."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NO_WINDOW}  # type: ignore[attr-defined]
+    return {}
+
+
 async def _stop(proc: asyncio.subprocess.Process) -> None:
     """terminate, then kill after a grace period; always reaped so no zombie stays behind."""
     if proc.returncode is None:
@@ -104,13 +111,10 @@ async def run_ffmpeg(
 
 async def _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, expected_bytes) -> None:
     exe = find_ffmpeg(ffmpeg_path)
-    kwargs: dict = {}
-    if sys.platform == "win32":
-        kwargs["creationflags"] = subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
     proc = await asyncio.create_subprocess_exec(
         exe, *BASE_ARGS, *args,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env=child_env(), **kwargs,
+        env=child_env(), **no_window(),
     )
     tail: deque[str] = deque(maxlen=8)
 
@@ -178,13 +182,10 @@ class FfmpegReader:
     """
 
     def __init__(self, args: Sequence[str], *, ffmpeg_path: str | None = None) -> None:
-        kwargs: dict = {}
-        if sys.platform == "win32":
-            kwargs["creationflags"] = subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
         self._err = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [find_ffmpeg(ffmpeg_path), "-nostdin", "-hide_banner", "-loglevel", "error", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err, env=child_env(), **kwargs,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err, env=child_env(), **no_window(),
         )
         assert self.proc.stdout is not None
         self.stdout = self.proc.stdout

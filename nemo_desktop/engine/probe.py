@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from nemo_desktop.core.errors import Corrupt, ToolFailed
 from nemo_desktop.core.media import MAX_BYTES, Kind, check_file
-from nemo_desktop.engine.ffmpeg import child_env, find_ffmpeg
+from nemo_desktop.engine.ffmpeg import child_env, find_ffmpeg, no_window
 
 STANDARD_RATES = (
     Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
@@ -124,12 +123,9 @@ def _read(path: Path, kind: Kind) -> _Report:
         "-f", "null", "-",
         *streams, "-c", "copy", "-f", "framecrc", "-",
     ]
-    kwargs: dict = {}
-    if sys.platform == "win32":
-        kwargs["creationflags"] = subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
     try:
         proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT_S,
-                              env=child_env(), check=False, **kwargs)
+                              env=child_env(), check=False, **no_window())
     except subprocess.TimeoutExpired as exc:
         raise _corrupt(path) from exc
     except OSError as exc:
