@@ -214,18 +214,11 @@ class _Scanner:
             except ToolFailed as exc:
                 if keep is None:
                     raise Corrupt(str(info.path), name=info.path.name) from exc
-                # maybe only the cache could not be written (full, read-only): try without keeping the sound
+                # maybe only the cache could not be written (full, read-only): a fresh scan keeps no sound
                 log.debug("analysis without a sound cache: %s", exc)
-                self._reset()
-                try:
-                    self._decode_keeping(mono_file, None)
-                except ToolFailed as again:
-                    raise Corrupt(str(info.path), name=info.path.name) from again
+                return _Scanner(info, self.progress, self.cancel, None).run()
         _check(self.cancel)
         return self._result()
-
-    def _reset(self) -> None:
-        self.__init__(self.info, self.progress, self.cancel, self.cache_dir)  # type: ignore[misc]
 
     def _decode_keeping(self, mono_file: Path | None, keep: Path | None) -> None:
         """Decode; the 48 kHz sound goes to ``keep`` through a ``.part`` that never outlives a failure."""
