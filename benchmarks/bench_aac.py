@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from nemo_desktop.engine.audio_io import write_wav  # noqa: E402
+from nemo_desktop.engine.audio_io import decode_audio, write_wav  # noqa: E402
 from nemo_desktop.engine.brief import VideoTraits, make_brief  # noqa: E402
 from nemo_desktop.engine.ffmpeg import find_ffmpeg  # noqa: E402
 from nemo_desktop.engine.mix import mix  # noqa: E402
@@ -42,9 +42,7 @@ def main() -> None:
                 subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(wav), "-c:a", "aac",
                                 "-aac_coder", coder, "-b:a", f"{kbps}k", str(m4a)], check=True)
                 took = time.perf_counter() - start
-                raw = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-i", str(m4a), "-f", "f32le", "-ac", "2",
-                                      "-ar", "48000", "pipe:1"], check=True, capture_output=True).stdout
-                out = np.frombuffer(raw, "<f4").reshape(-1, 2).astype(np.float64)
+                out = decode_audio(m4a).astype(np.float64)
                 n = min(len(out), len(ref))
                 snr = 10 * np.log10(np.sum(ref[:n] ** 2) / np.sum((out[:n] - ref[:n]) ** 2))
                 print(f"{coder:>8} {kbps} kb/s: encode {took:.2f} s, SNR {snr:.1f} dB")
