@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +64,15 @@ def update() -> int:
     return 0
 
 
+def content(catalog: Catalog) -> tuple[str | None, dict[tuple[object, str | None], object]]:
+    """What a compiled catalog means to gettext: its plural rule and every (msgid, context) → msgstr.
+
+    The header's other fields (generator, dates) are left out on purpose: a new Babel release writes a
+    different ``Generated-By`` line, and a check that compared bytes would fail a clean machine for it."""
+    messages = {(m.id, m.context): m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return catalog.plural_forms, messages
+
+
 def problems() -> list[str]:
     out: list[str] = []
     catalog = load_po()
@@ -71,7 +80,11 @@ def problems() -> list[str]:
     for message in extract():
         if message.id and not known.get(message.id):
             out.append(f"untranslated: {message.id!r}")
-    if not MO.exists() or MO.read_bytes() != compiled(catalog):
+    stale = not MO.exists()
+    if not stale:
+        with MO.open("rb") as fh:
+            stale = content(read_mo(fh)) != content(catalog)
+    if stale:
         out.append("the .mo file is stale: run `python scripts/i18n.py update`")
     return out
 
