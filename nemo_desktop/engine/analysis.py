@@ -76,6 +76,7 @@ class ClipAnalysis:
     saturation: Curve = field(default_factory=Curve)  # 0 grey .. 1 vivid
     loudness: Curve = field(default_factory=Curve)  # dBFS, 400 ms RMS every 100 ms
     speech: tuple[tuple[float, float], ...] = ()
+    speech_problem: str | None = None  # why speech could not be detected in this clip's sound (None: it was)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -91,6 +92,7 @@ class ClipAnalysis:
             motion=curve("motion"), brightness=curve("brightness"), warmth=curve("warmth"),
             saturation=curve("saturation"), loudness=curve("loudness"),
             speech=tuple(tuple(s) for s in data.get("speech", ())),
+            speech_problem=data.get("speech_problem"),
         )
 
 
@@ -107,6 +109,8 @@ class VideoAnalysis:
     saturation: Curve
     loudness: Curve
     speech: tuple[tuple[float, float], ...]
+    speech_problem: str | None = None  # set when some clip's speech could not be detected (the music is not
+    # lowered there, and the person must be told)
 
     def traits(self) -> dict:
         """Plain numbers for the music brief."""
@@ -162,7 +166,9 @@ def analyse_clip(
             return found
     result = _Scanner(info, progress, cancel, cache_dir).run()
     progress("analyse", 1.0)
-    if cache is not None:
+    if result.speech_problem is not None:
+        log.warning("%s: no speech detection (%s)", path.name, result.speech_problem)
+    elif cache is not None:  # a result without speech detection is not kept: the next run may have the model
         try:
             write_bytes_atomic(cache, json.dumps(result.to_json()).encode("utf-8"))
         except OSError:
@@ -194,6 +200,7 @@ class _Scanner:
         self.colour: list[tuple[float, float, float]] = []
         self.loudness = Curve()
         self.speech: tuple[tuple[float, float], ...] = ()
+        self.speech_problem: str | None = None
         self.sound_seconds = 0.0
         self._sound_error: BaseException | None = None
         self._prev: np.ndarray | None = None
@@ -315,8 +322,8 @@ class _Scanner:
         _check(self.cancel)
         try:
             self.speech = vad.speech_spans(mono, self.cancel)
-        except (FileNotFoundError, ImportError):
-            self.speech = ()
+        except vad.SpeechModelUnavailable as exc:  # reported to the person by the engine, never silent
+            self.speech, self.speech_problem = (), str(exc)
 
     def _read_frames(self, reader: FfmpegReader, w: int, h: int) -> None:
         size = w * h * 3
@@ -390,7 +397,8 @@ class _Scanner:
         if duration:
             speech = tuple((a, min(b, duration)) for a, b in speech if a < duration)
         return ClipAnalysis(duration=duration, fps=fps, cuts=cuts, motion=motion, brightness=bright,
-                            warmth=warm, saturation=sat, loudness=self.loudness, speech=speech)
+                            warmth=warm, saturation=sat, loudness=self.loudness, speech=speech,
+                            speech_problem=self.speech_problem)
 
 
 def find_cuts(mad: np.ndarray, hist: np.ndarray, min_gap: int = 4) -> list[int]:
@@ -550,6 +558,7 @@ def combine(draft: Draft, clips: dict[str, ClipAnalysis]) -> VideoAnalysis:
             if b2 > a2:
                 spans.append((a2, b2))
     spans.sort()
+    problems = [clips[s.source].speech_problem for s in sounding if clips[s.source].speech_problem]
     speech: list[list[float]] = []
     for a, b in spans:
         if speech and a <= speech[-1][1]:
@@ -562,4 +571,5 @@ def combine(draft: Draft, clips: dict[str, ClipAnalysis]) -> VideoAnalysis:
         motion=lay("motion", 0.0), brightness=lay("brightness", 0.0), warmth=lay("warmth", 0.0),
         saturation=lay("saturation", 0.0), loudness=Curve.of(lgrid, loud, ndigits=2),
         speech=tuple((round(a, 3), round(b, 3)) for a, b in speech),
+        speech_problem=problems[0] if problems else None,
     )

@@ -1,14 +1,16 @@
 """Speech spans with Silero VAD's ONNX model on onnxruntime (no torch).
 
-The model ships inside the ``silero_vad`` wheel (installed with --no-deps); importing that package needs
-torch, so we only locate its data file. Input: 16 kHz mono float32, 512-sample windows each preceded by
+The model (MIT, 2.3 MB) ships inside our own package, ``nemo_desktop/resources/silero_vad.onnx``, so a plain
+``pip install`` or the bundle has it; the silero-vad package itself needs torch and is not used. When the
+model cannot be loaded, ``problem()`` says why, and the engine tells the person instead of going on deaf.
+
+Input: 16 kHz mono float32, 512-sample windows each preceded by
 the previous 64 samples of context, with the recurrent state carried across windows. The probabilities
 become spans with the same hysteresis rules as silero's ``get_speech_timestamps``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from pathlib import Path
@@ -28,43 +30,51 @@ _lock = threading.Lock()
 _session = None
 
 
-def model_path() -> Path | None:
-    """The ONNX file: ``$NEMO_VAD_MODEL``, our resources, or the silero_vad wheel's data folder."""
+PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "resources" / "silero_vad.onnx"
+
+
+class SpeechModelUnavailable(RuntimeError):
+    """The speech model cannot run; the message says why in a few words (shown to the person)."""
+
+
+def model_path() -> Path:
+    """The ONNX file: ``$NEMO_VAD_MODEL`` (tests, a packager's own copy) or the one in our package."""
     env = os.environ.get("NEMO_VAD_MODEL")
-    if env:
-        return Path(env)
-    bundled = Path(__file__).resolve().parents[1] / "resources" / "silero_vad.onnx"
-    if bundled.exists():
-        return bundled
-    spec = importlib.util.find_spec("silero_vad")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    found = Path(list(spec.submodule_search_locations)[0]) / "data" / "silero_vad.onnx"
-    return found if found.exists() else None
+    return Path(env) if env else PACKAGED_MODEL
 
 
 def _get_session():
     global _session
     with _lock:
         if _session is None:
-            import onnxruntime as ort
-
             path = model_path()
-            if path is None:
-                raise FileNotFoundError("silero_vad.onnx not found")
+            if not path.is_file():
+                raise SpeechModelUnavailable(f"the speech model {path.name} is missing")
+            try:
+                import onnxruntime as ort
+            except ImportError as exc:
+                raise SpeechModelUnavailable(f"onnxruntime cannot be loaded: {exc}") from exc
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = 1
             opts.inter_op_num_threads = 1
-            _session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+            try:
+                _session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+            except Exception as exc:  # onnxruntime raises its own types for a damaged or foreign file
+                raise SpeechModelUnavailable(f"the speech model {path.name} cannot be loaded") from exc
         return _session
 
 
-def available() -> bool:
+def problem() -> str | None:
+    """None when speech detection works, else why it does not (a few words)."""
     try:
         _get_session()
-    except Exception:  # no model, no speech detection: analysis still runs
-        return False
-    return True
+    except SpeechModelUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def available() -> bool:
+    return problem() is None
 
 
 def speech_probabilities(audio: np.ndarray, cancel: threading.Event | None = None) -> np.ndarray:
