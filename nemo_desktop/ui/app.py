@@ -1,5 +1,8 @@
 """``nemo-desktop-gui``: the QApplication, translations, crash handler and the qasync event loop.
 
+Before Qt is imported, ``display_check`` makes sure the window can start here (a display, Qt's xcb system
+libraries); if not, one sentence goes to stderr and the exit code is 1 instead of Qt's abort.
+
 Python 3.11 has no ``asyncio.run(loop_factory=...)``, so the loop is started with
 ``asyncio.Runner(loop_factory=qasync.QEventLoop)``; the main coroutine lives until the window has closed
 cleanly (job cancelled, engine closed), and only then does the Runner stop the loop and the executor.
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from nemo_desktop import APP_ID, APP_NAME, __version__, i18n, logs, paths
 from nemo_desktop.settings import ENGINES, Settings
+from nemo_desktop.ui import display_check
 
 log = logging.getLogger(__name__)
 ORGANISATION = "Nemo"
@@ -32,7 +36,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-crash-dialog", action="store_true", help="log unexpected errors without a dialog")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--demo-script", type=Path, help=argparse.SUPPRESS)  # screenshots: scripts/screenshot
-    args, _unknown = parser.parse_known_args(argv)  # Qt options (-platform …) pass through
+    parser.add_argument("-platform", "--platform", dest="platform", help=argparse.SUPPRESS)  # Qt's own option
+    args, _unknown = parser.parse_known_args(argv)  # other Qt options pass through unused
     return args
 
 
@@ -87,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.engine:
         settings.engine = args.engine
     lang = i18n.set_language(args.lang or settings.language or None)
+    problem = display_check.problem(argv)
+    if problem is not None:  # no display, or a system library Qt needs is missing: Qt would abort
+        log.error("cannot start the window: %s", problem)
+        print(problem, file=sys.stderr, flush=True)
+        logs.shutdown()
+        return 1
 
     import qasync
     from PySide6.QtCore import Qt
@@ -96,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     from nemo_desktop.ui.crash import CrashHandler
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication([sys.argv[0], *[a for a in argv if a.startswith("-platform")]])
+    qt_argv = ["-platform", args.platform] if args.platform else []
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_argv])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANISATION)
