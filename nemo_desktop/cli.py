@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from nemo_desktop import __version__, engines, i18n, logs, paths
-from nemo_desktop.core.errors import CloudError, InternalError, MediaError, NemoError
+from nemo_desktop.core.errors import (
+    CloudError,
+    InternalError,
+    MediaError,
+    NemoError,
+    NoMusicComposed,
+    NotAMusicRequest,
+)
 from nemo_desktop.core.events import Event, Failed, Notice, Progress, Reply, Status, stage_label
+from nemo_desktop.core.intents import Action, classify
 from nemo_desktop.core.session import Session
 from nemo_desktop.i18n import tr
 from nemo_desktop.progress_bar import ProgressBar
@@ -25,7 +35,53 @@ from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import ENGINES, Settings
 
 log = logging.getLogger("nemo_desktop.cli")
+T = TypeVar("T")
 EXIT_FAIL, EXIT_USAGE, EXIT_CANCELLED = 1, 2, 130
+# Signals that end a run like Ctrl-C does (cancel the job, stop ffmpeg, remove every .part and temp file);
+# the exit code is the shell's 128 + signal number (143 for SIGTERM, 129 for SIGHUP).
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class Stopped(Exception):
+    """A stop signal arrived; raised once the job has been cancelled and cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: object) -> None:  # outside the event loop (a sync step)
+    raise Stopped(signum)
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` where SIGTERM/SIGHUP cancel the main task like Ctrl-C, so its clean-up runs."""
+
+    async def guarded() -> T:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        caught: list[int] = []
+
+        def stop(signum: int) -> None:
+            if not caught and task is not None:
+                caught.append(signum)
+                task.cancel()
+
+        for signum in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, stop, signum)
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            if caught:
+                raise Stopped(caught[0]) from None
+            raise
+        finally:
+            for signum in STOP_SIGNALS:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.remove_signal_handler(signum)
+
+    return asyncio.run(guarded())
 
 
 class UsageError(Exception):
@@ -48,39 +104,59 @@ def _err(text: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from nemo_desktop.settings import describe_keys  # the same table `settings set` checks against
+
+    raw = argparse.RawDescriptionHelpFormatter
     parser = _Parser(prog="nemo-desktop", description="Put music under your video clips.")
     parser.add_argument("--version", action="version", version=f"nemo-desktop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and log at DEBUG")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    make = sub.add_parser("make", help="compose music for clips and export an MP4")
-    make.add_argument("clips", nargs="*", type=Path, metavar="CLIP", help="video, image or audio files")
-    make.add_argument("--prompt", "-p", default="", help="what you want, e.g. 'calm piano' or '欢快的音乐'")
-    make.add_argument("--engine", choices=ENGINES, default=None, help="default: the setting (auto)")
-    make.add_argument("--out", type=Path, default=None, help="output folder (default: Downloads)")
-    make.add_argument("--seed", type=int, default=None, help="same seed, same music")
+    make = sub.add_parser("make", help="compose music for clips and export an MP4",
+                          description="Compose music for your clips and export one MP4; its path is the last line.")
+    make.add_argument("clips", nargs="*", type=Path, metavar="CLIP", help="video, image or audio files to use")
+    make.add_argument("--prompt", "-p", default="", help="the music you want, e.g. 'calm piano' or '欢快的音乐'")
+    make.add_argument("--engine", choices=ENGINES, default=None,
+                      help="which engine composes the music (default: the engine setting)")
+    make.add_argument("--out", type=Path, default=None,
+                      help="folder to save the MP4 in (default: the output_dir setting, else Downloads)")
+    make.add_argument("--seed", type=int, default=None, help="a whole number: the same seed makes the same music")
     make.add_argument("--stems", action="store_true", help="also write the music stems and a cue sheet")
 
-    demo = sub.add_parser("demo", help="make a sample clip and run `make` on it")
-    demo.add_argument("--prompt", "-p", default="a calm background track that matches the mood")
-    demo.add_argument("--engine", choices=ENGINES, default="builtin")
-    demo.add_argument("--out", type=Path, default=None)
-    demo.add_argument("--seed", type=int, default=None)
-    demo.add_argument("--stems", action="store_true")
+    demo = sub.add_parser("demo", help="make a sample clip and run `make` on it",
+                          description="Make a short sample clip and run `make` on it, to try the app.")
+    demo.add_argument("--prompt", "-p", default="a calm background track that matches the mood",
+                      help="the music you want (default: a calm background track)")
+    demo.add_argument("--engine", choices=ENGINES, default="builtin",
+                      help="which engine composes the music (default: builtin)")
+    demo.add_argument("--out", type=Path, default=None,
+                      help="folder to save the MP4 in (default: the output_dir setting, else Downloads)")
+    demo.add_argument("--seed", type=int, default=None, help="a whole number: the same seed makes the same music")
+    demo.add_argument("--stems", action="store_true", help="also write the music stems and a cue sheet")
 
-    sub.add_parser("credits", help="show the NemoVideo credit balance")
+    sub.add_parser("credits", help="show the NemoVideo credit balance",
+                   description="Show your NemoVideo cloud credit balance. The built-in engine needs no credits.")
 
-    settings = sub.add_parser("settings", help="show or change settings")
-    settings_sub = settings.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    settings_sub.add_parser("show")
-    set_cmd = settings_sub.add_parser("set")
-    set_cmd.add_argument("key")
-    set_cmd.add_argument("value")
+    keys = f"settings (KEY: what it is for, and its allowed values):\n{describe_keys()}"
+    settings = sub.add_parser(
+        "settings", help="show or change settings", formatter_class=raw,
+        description="Show the settings, or change one; a value is checked before it is saved.",
+        epilog=f"{keys}\n\nexamples:\n  nemo-desktop settings set image_seconds 6\n"
+               "  nemo-desktop settings set output_dir ~/Videos\n  nemo-desktop settings set seed none",
+    )
+    settings_sub = settings.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, title="actions")
+    settings_sub.add_parser("show", help="print every setting and where the settings file is (the default)")
+    set_cmd = settings_sub.add_parser("set", help="change one setting: set KEY VALUE", formatter_class=raw,
+                                      description="Change one setting; nonsense is refused and nothing is saved.",
+                                      epilog=keys)
+    set_cmd.add_argument("key", metavar="KEY", help="the setting to change (listed below)")
+    set_cmd.add_argument("value", metavar="VALUE", help="its new value; “none” clears an optional one")
 
-    token = sub.add_parser("token", help="the NemoVideo API token (never printed)")
-    token_sub = token.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    token_sub.add_parser("status")
-    token_sub.add_parser("clear")
+    token = sub.add_parser("token", help="the NemoVideo API token (never printed)",
+                           description="Manage the NemoVideo API token; it is never printed.")
+    token_sub = token.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, title="actions")
+    token_sub.add_parser("status", help="say whether a token is stored, and where (the default)")
+    token_sub.add_parser("clear", help="remove the stored token; a free anonymous one is made on next use")
     token_sub.add_parser("set", help="read a token from standard input and store it")
     return parser
 
@@ -122,6 +198,10 @@ async def _make(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 async def _run_make(backend, args: argparse.Namespace, settings: Settings, console: _Console) -> Path:
+    """Add the clips, compose (the prompt, or the video decides when there is none), export.
+
+    ``make`` is a music command: it never saves a video without music and calls it done. Words that ask
+    for something else (``--prompt credits``) are answered and nothing is exported."""
     session = Session(backend, console, output_dir=settings.output_folder)
     try:
         await session.start()
@@ -130,10 +210,13 @@ async def _run_make(backend, args: argparse.Namespace, settings: Settings, conso
             if rejected:
                 raise _Rejected(rejected)
         prompt = args.prompt.strip()
-        if prompt or session.draft.is_empty:
-            exported = await session.send(prompt or "music", dest_dir=args.out)
-            if exported is not None:
-                return exported
+        intent = classify(prompt)
+        if intent.action in (Action.CREDITS, Action.STATUS, Action.UPLOAD):
+            await session.send(prompt)
+            raise NotAMusicRequest(text=prompt)
+        await session.compose("" if intent.action is Action.EXPORT else prompt)
+        if not session.has_music and not session.music_removed:
+            raise NoMusicComposed(tr("Try another --prompt, e.g. --prompt \"calm piano\"."))
         path = await session.export(args.out)
         if getattr(args, "stems", False):
             writer = getattr(backend, "write_stems", None)
@@ -157,7 +240,7 @@ class _Rejected(Exception):
 def _cmd_make(args: argparse.Namespace, settings: Settings) -> int:
     if not args.clips and not args.prompt.strip():
         raise UsageError(tr("Give at least one clip or a --prompt (e.g. --prompt \"a 30 second upbeat intro\")."))
-    path = asyncio.run(_make(args, settings))
+    path = run_async(_make(args, settings))
     _out(str(path))
     return 0
 
@@ -173,10 +256,14 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_credits(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> str:
+        from nemo_desktop.core.errors import CreditsUnavailable, Offline, ServerError
+
         backend = engines.cloud(settings)
         try:
             await backend.connect()
             credits = await backend.credits()
+        except (Offline, ServerError) as err:  # their hint is `make`'s --engine builtin, which credits lacks
+            raise CreditsUnavailable(err.detail) from err
         finally:
             await backend.aclose()
         if credits is None:
@@ -184,18 +271,20 @@ def _cmd_credits(args: argparse.Namespace, settings: Settings) -> int:
         return tr("You have {available} credits ({frozen} reserved).").format(
             available=credits.available, frozen=credits.frozen)
 
-    _out(asyncio.run(run()))
+    _out(run_async(run()))
     return 0
 
 
 def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    from nemo_desktop.settings import RULES
+
     if args.action == "set":
-        settings.set(args.key, args.value)
+        settings.set(args.key, args.value)  # refuses nonsense (SettingInvalid) before anything is saved
         settings.save()
-        _out(tr("{key} = {value}").format(key=args.key, value=getattr(settings, args.key)))
+        _out(tr("{key} = {value}").format(key=args.key, value=RULES[args.key].display(getattr(settings, args.key))))
         return 0
     for key, value in settings.as_dict().items():
-        _out(f"{key} = {'' if value is None else value}")
+        _out(f"{key} = {RULES[key].display(value) if key in RULES else value}")
     _out(f"# {Settings.file()}")
     return 0
 
@@ -255,8 +344,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_help(sys.stderr)
         return EXIT_USAGE
     log.info("command %s", args.command)
+    previous = {}
+    for signum in STOP_SIGNALS:
+        with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread (tests)
+            previous[signum] = signal.signal(signum, _raise_stopped)
     try:
         return COMMANDS[args.command](args, settings)
+    except Stopped as exc:
+        log.info("stopped by signal %d", exc.signum)
+        _err(tr("Cancelled. Nothing was written."))
+        return 128 + exc.signum
     except UsageError as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -279,6 +376,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _err(InternalError(type(exc).__name__).message())
         return EXIT_FAIL
+    finally:
+        for signum, handler in previous.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

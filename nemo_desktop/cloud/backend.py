@@ -61,6 +61,9 @@ def api_language(lang: str | None) -> str:
     return "zh-CN" if normalize(lang) == "zh_CN" else "en"
 
 
+FIT_THE_VIDEO = "Add background music that matches the mood and pace of the video."
+
+
 class CloudBackend:
     name = "NemoVideo cloud"
 
@@ -170,7 +173,9 @@ class CloudBackend:
         return await self.state()
 
     async def chat(self, text: str) -> AsyncIterator[Event]:
-        """One turn. The message is sent once; afterwards the state says what changed."""
+        """One turn. The message is sent once; afterwards the state says what changed. An empty request
+        (``make`` without --prompt, "compose and export") asks for music that fits the video."""
+        text = text.strip() or FIT_THE_VIDEO
         if self._turn.locked():
             raise Busy("a cloud turn is still running")
         async with self._turn:

@@ -93,6 +93,28 @@ class NothingToDo(NemoError):
     template = N_("There is nothing to export yet. Add a clip or describe the music you want first.")
 
 
+class NoMusicYet(NemoError):
+    """An export was asked for before any music exists (the window asks the person what to do instead)."""
+
+    code = "music.none"
+    template = N_("There is no music yet. Describe the music you want (e.g. “calm piano”) before you export.")
+
+
+class NoMusicComposed(NemoError):
+    """Composing ended without music: the export is refused rather than saved silent and called a success."""
+
+    code = "music.missing"
+    template = N_("No music was composed, so nothing was exported. {detail}")
+
+
+class NotAMusicRequest(NemoError):
+    """``make --prompt credits``: the words ask for something else, so no video is exported."""
+
+    code = "music.not_requested"
+    template = N_("“{text}” is not a request for music, so nothing was exported. Describe the music you want "
+                  "(or leave out --prompt and the video decides).")
+
+
 class DiskFull(NemoError):
     code = "disk.full"
     template = N_(
@@ -119,8 +141,23 @@ class ToolFailed(NemoError):
 
 
 class SettingInvalid(NemoError):
+    """A settings value outside its key's rule. ``allowed`` is the rule's msgid (formatted with the rule's
+    other fields, e.g. ``low``/``high``), translated here so the sentence is whole in either language."""
+
     code = "settings.invalid"
-    template = N_("Unknown setting or bad value: {detail}")
+    template = N_("{key} must be {allowed}.")
+
+    def message(self, lang: str | None = None) -> str:
+        fields = dict(self.fields)
+        if "allowed" in fields:
+            fields["allowed"] = tr(fields["allowed"], lang).format(**fields)
+        return tr(self.template, lang).format(**fields)
+
+
+class SettingUnknown(SettingInvalid):
+    """``settings set`` with a key that does not exist; ``keys`` lists the ones that do."""
+
+    template = N_("There is no setting called “{key}”; the settings are: {keys}.")
 
 
 # --- cloud ---------------------------------------------------------------------------------------------
@@ -136,6 +173,17 @@ class Offline(CloudError):
     template = N_(
         "Cannot reach the NemoVideo cloud ({detail}). Check your connection, or use the built-in engine "
         "(--engine builtin)."
+    )
+
+
+class CreditsUnavailable(CloudError):
+    """``credits`` could not ask the cloud. Unlike ``make`` it has no --engine to switch, so the next step
+    differs from Offline's and ServerError's."""
+
+    code = "cloud.credits_unavailable"
+    template = N_(
+        "Cannot get your credit balance from the NemoVideo cloud ({detail}). Check your connection and try "
+        "again; the built-in engine needs no credits."
     )
 
 

@@ -12,12 +12,22 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from nemo_desktop.core import media
 from nemo_desktop.core.draft import Draft
-from nemo_desktop.core.errors import Busy, Cancelled, InternalError, MediaError, NemoError, NothingToDo
+from nemo_desktop.core.errors import (
+    Busy,
+    Cancelled,
+    InternalError,
+    MediaError,
+    NemoError,
+    NoMusicComposed,
+    NoMusicYet,
+    NothingToDo,
+)
 from nemo_desktop.core.events import (
     DraftChanged,
     Event,
@@ -28,11 +38,20 @@ from nemo_desktop.core.events import (
     Reply,
     Status,
 )
+from nemo_desktop.core.files import sweep_stale_parts
 from nemo_desktop.core.intents import Action, classify
 from nemo_desktop.core.ports import Backend, Credits
 from nemo_desktop.i18n import current_language, language_of, tr
 
 log = logging.getLogger(__name__)
+
+
+class IfNoMusic(Enum):
+    """What an export does when the draft has no music yet (it is a music app: never silently without)."""
+
+    ASK = "ask"  # refuse with NoMusicYet, so the front door can ask the person
+    COMPOSE = "compose"  # compose music that fits the video first, then export
+    WITHOUT = "without"  # the person chose a video without music
 
 
 class Session:
@@ -54,6 +73,8 @@ class Session:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.draft = Draft()
         self.lang = current_language()  # replies follow what the person types; until then, the UI's
+        self.music_removed = False  # the person asked to take the music out: a music-less export is wanted
+        self._chatting = False
 
     # --- plumbing --------------------------------------------------------------------------------------
 
@@ -61,8 +82,20 @@ class Session:
     def busy(self) -> bool:
         return self._lock.locked()
 
+    @property
+    def has_music(self) -> bool:
+        return self.draft.music() is not None
+
+    def export_needs_choice(self) -> bool:
+        """Whether an export now would have no music that anybody asked to leave out (the window asks)."""
+        return not self.has_music and not self.music_removed and not self.draft.is_empty
+
     def emit(self, event: Event) -> None:
         if isinstance(event, DraftChanged):
+            if event.draft.music() is not None:
+                self.music_removed = False
+            elif self._chatting and self.has_music:
+                self.music_removed = True  # a chat turn took the music out: that is what was asked
             self.draft = event.draft
             self._save()
         self._sink(event)
@@ -108,8 +141,13 @@ class Session:
     # --- life cycle ------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Connect the backend and bring back the autosaved draft when it belongs to this engine."""
+        """Connect the backend and bring back the autosaved draft when it belongs to this engine; unfinished
+        exports that a killed run left in the output folder are removed."""
         await self.backend.connect()
+        try:
+            await asyncio.to_thread(sweep_stale_parts, self._output_dir())
+        except OSError as exc:
+            log.info("output folder not swept: %s", exc)
         restored = self._load()
         restore = getattr(self.backend, "restore", None)
         if restored is not None and restore is not None:
@@ -173,13 +211,22 @@ class Session:
 
         return progress
 
-    async def send(self, text: str, dest_dir: Path | None = None) -> Path | None:
-        """Handle one thing the person typed. Returns the exported file when the text asked for one."""
+    async def compose(self, text: str = "") -> None:
+        """A music request; empty text lets the video decide the style (``make`` with no --prompt)."""
+        if text.strip():
+            self.lang = language_of(text)
+        await self._job(lambda: self._chat(text.strip()))
+
+    async def send(
+        self, text: str, dest_dir: Path | None = None, if_no_music: IfNoMusic = IfNoMusic.ASK
+    ) -> Path | None:
+        """Handle one thing the person typed. Returns the exported file when the text asked for one
+        (``if_no_music``: the person's answer when there is no music yet)."""
         intent = classify(text)
         if intent.text:
             self.lang = language_of(intent.text)
         if intent.action is Action.EXPORT:
-            return await self.export(dest_dir)
+            return await self.export(dest_dir, if_no_music)
         if intent.action is Action.CREDITS:
             await self._job(self._credits)
             return None
@@ -194,8 +241,12 @@ class Session:
         return None
 
     async def _chat(self, text: str) -> None:
-        async for event in self.backend.chat(text):
-            self.emit(event)
+        self._chatting = True
+        try:
+            async for event in self.backend.chat(text):
+                self.emit(event)
+        finally:
+            self._chatting = False
 
     async def _credits(self) -> Credits | None:
         credits = await self.backend.credits()
@@ -211,18 +262,32 @@ class Session:
         self.emit(DraftChanged(draft))
         self._sink(Reply(draft.summary(self.lang)))
 
-    async def export(self, dest_dir: Path | None = None) -> Path:
+    async def export(self, dest_dir: Path | None = None, if_no_music: IfNoMusic = IfNoMusic.ASK) -> Path:
+        """Export the draft. Without music, ``if_no_music`` decides; a deliberate "no music" (the person
+        asked to remove it) exports without and the reply says so."""
+
         async def run() -> Path:
             draft = self.draft
             if draft.is_empty:
                 draft = await self.backend.state()
             if draft.is_empty:
                 raise NothingToDo()
+            silent = draft.music() is None
+            if silent and not self.music_removed and if_no_music is not IfNoMusic.WITHOUT:
+                if if_no_music is IfNoMusic.ASK:
+                    raise NoMusicYet()
+                await self._chat("")
+                draft = self.draft
+                silent = draft.music() is None
+                if silent:
+                    raise NoMusicComposed(tr("Try again with a description of the music you want.", self.lang))
             folder = dest_dir or self._output_dir()
             self._sink(Status(tr("Exporting…", self.lang)))
             path = await self.backend.export(draft, folder, self.progress)
             self._sink(ExportReady(path))
-            self._sink(Reply(tr("Saved {name} in {folder}.", self.lang).format(name=path.name, folder=path.parent)))
+            saved = tr("Saved {name} in {folder}.", self.lang) if not silent else tr(
+                "Saved {name} in {folder}, without music as you asked.", self.lang)
+            self._sink(Reply(saved.format(name=path.name, folder=path.parent)))
             return path
 
         return await self._job(run)

@@ -27,7 +27,7 @@ from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment
 from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
 from nemo_desktop.core.ports import Credits
-from nemo_desktop.engine import analysis, audio_io, render
+from nemo_desktop.engine import analysis, audio_io, media_cache, render
 from nemo_desktop.engine.brief import MusicBrief, VideoTraits, make_brief, parse_duration_request, refine
 from nemo_desktop.engine.demo import make_plain_visual
 from nemo_desktop.engine.ffmpeg import find_ffmpeg
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is conf
 log = logging.getLogger(__name__)
 SAMPLE_RATE = 48000
 DEFAULT_MUSIC_SECONDS = 30.0
+WORKER_STOP_S = 10.0  # how long a cancel waits for a worker thread to notice it
 
 # The synth and the mixer are imported on first use and warmed up in the background at connect(): scipy
 # takes ~0.5 s to import and the first piece another 0.4 s to set up, time that then overlaps the clip
@@ -117,6 +118,7 @@ class LocalBackend:
         self._cancel = threading.Event()
         self._soundfont_problem: SoundFontUnavailable | None = None  # why the configured bank was not used
         self._soundfont_warned = False
+        self._speech_warned = False  # the person was told that speech detection is off
 
     # --- helpers ---------------------------------------------------------------------------------------
 
@@ -134,10 +136,13 @@ class LocalBackend:
         # get_event_loop, not to_thread's get_running_loop: Qt's nested event loops (a modal dialog opened
         # while a job runs) may step this task while qasync is not marked as running.
         loop = asyncio.get_event_loop()
+        work = loop.run_in_executor(None, functools.partial(fn, *args))
         try:
-            return await loop.run_in_executor(None, functools.partial(fn, *args))
+            return await asyncio.shield(work)
         except asyncio.CancelledError:
             self._cancel.set()
+            # let the worker see the flag and finish its own clean-up (a half-written WAV) before ours runs
+            await asyncio.wait([work], timeout=WORKER_STOP_S)
             raise
 
     def _new_seed(self) -> int:
@@ -157,6 +162,7 @@ class LocalBackend:
 
     async def connect(self) -> None:
         find_ffmpeg(self._ffmpeg)  # fails early with a clear sentence when no ffmpeg can be found
+        await asyncio.to_thread(media_cache.sweep_leftovers, self._cache)  # what a killed run left
         threading.Thread(target=_warm_up, name="nemo-warm-up", daemon=True).start()
 
     async def add_media(self, paths_: list[Path], progress: ProgressFn) -> Draft:
@@ -293,12 +299,20 @@ class LocalBackend:
         return _synth().render_stems(score, SAMPLE_RATE)
 
     def _notices(self, lang: str) -> list[Notice]:
+        """What the person must hear about once: a capability that could not run for this piece."""
+        notices: list[Notice] = []
+        speech = self._analysis.speech_problem if self._analysis is not None else None
+        if speech and not self._speech_warned:
+            self._speech_warned = True
+            log.warning("speech detection unavailable: %s", speech)
+            text = tr("Speech detection is not available ({why}), so the music is not lowered under voices.", lang)
+            notices.append(Notice(text.format(why=speech), "warning"))
         err, self._soundfont_problem = self._soundfont_problem, None
-        if err is None:
-            return []
-        self._soundfont_warned = True
-        text = tr("The SoundFont {name} cannot be used ({why}); the built-in instruments play instead.", lang)
-        return [Notice(text.format(name=err.path.name, why=tr(err.why, lang)), "warning")]
+        if err is not None:
+            self._soundfont_warned = True
+            text = tr("The SoundFont {name} cannot be used ({why}); the built-in instruments play instead.", lang)
+            notices.append(Notice(text.format(name=err.path.name, why=tr(err.why, lang)), "warning"))
+        return notices
 
     def _composed_reply(self, lang: str) -> str:
         assert self._music is not None
@@ -367,7 +381,10 @@ class LocalBackend:
             restored = await self.restore(draft)
             if restored is not None:
                 draft = restored
-        speech = (await self._analyse()).speech if not draft.is_empty else ()
+        found = await self._analyse() if not draft.is_empty else None
+        speech = found.speech if found is not None else ()
+        if found is not None and found.speech_problem:
+            log.warning("export without speech ducking: %s", found.speech_problem)
         progress("mix", 0.0)
         clip_audio = await self._in_thread(audio_io.timeline_audio, draft, SAMPLE_RATE, self._cancel, self._cache)
         if draft.music() is not None and self._music is not None:
@@ -376,9 +393,8 @@ class LocalBackend:
         else:
             final = clip_audio
         progress("mix", 1.0)
-        tmp_dir = self._cache / "mix"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        wav = tmp_dir / f"mix-{os.getpid()}-{id(final)}.wav"
+        wav = media_cache.mix_file(self._cache, str(id(final)))
+        wav.parent.mkdir(parents=True, exist_ok=True)
         try:
             await self._in_thread(audio_io.write_wav, wav, final, SAMPLE_RATE)
             stem = None if self._generated is None else "nemo-music"

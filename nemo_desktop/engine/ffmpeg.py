@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +25,7 @@ from pathlib import Path
 from nemo_desktop.core.errors import DiskFull, ToolFailed
 from nemo_desktop.core.events import ProgressFn, no_progress
 
+log = logging.getLogger(__name__)
 ENV_VAR = "NEMO_FFMPEG"
 BASE_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error", "-progress", "pipe:1", "-nostats")
 KILL_GRACE_S = 2.0
@@ -70,16 +74,49 @@ def no_window() -> dict:
     return {}
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _load_prctl():  # resolved once in the parent, so the child only makes one foreign call
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_prctl = _load_prctl()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel kills this ffmpeg when we die, even by SIGKILL."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def child_options() -> dict:
+    """How every ffmpeg child is started: no console window (Windows); on POSIX its own session, so a
+    terminal's Ctrl-C reaches only us and we stop it cleanly, and (Linux) it dies with us, so no ffmpeg
+    goes on writing a ``.part`` after our process was killed."""
+    if sys.platform == "win32":
+        return no_window()
+    options: dict = {"start_new_session": True}
+    if _prctl is not None:
+        options["preexec_fn"] = _die_with_parent
+    return options
+
+
 async def _stop(proc: asyncio.subprocess.Process) -> None:
-    """terminate, then kill after a grace period; always reaped so no zombie stays behind."""
+    """Kill at once (what it was writing is thrown away, and ffmpeg may take seconds to honour a
+    SIGTERM while it finishes the file); always reaped so no zombie stays behind."""
     if proc.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            proc.terminate()
-        try:
-            await asyncio.wait_for(asyncio.shield(proc.wait()), KILL_GRACE_S)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            proc.kill()
+    try:
+        await asyncio.wait_for(asyncio.shield(proc.wait()), KILL_GRACE_S)
+    except TimeoutError:
+        log.warning("ffmpeg %s did not stop within %.0f s of SIGKILL", proc.pid, KILL_GRACE_S)
     await proc.wait()
 
 
@@ -114,7 +151,7 @@ async def _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, ex
     proc = await asyncio.create_subprocess_exec(
         exe, *BASE_ARGS, *args,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env=child_env(), **no_window(),
+        env=child_env(), **child_options(),
     )
     tail: deque[str] = deque(maxlen=8)
 
@@ -185,7 +222,8 @@ class FfmpegReader:
         self._err = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [find_ffmpeg(ffmpeg_path), "-nostdin", "-hide_banner", "-loglevel", "error", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err, env=child_env(), **no_window(),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err, env=child_env(),
+            **child_options(),
         )
         assert self.proc.stdout is not None
         self.stdout = self.proc.stdout

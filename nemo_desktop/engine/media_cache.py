@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
+import os
+import re
+import shutil
+import time
 from pathlib import Path
 
-KEY_VERSION = 6  # bump when what is cached under a key changes meaning
+from nemo_desktop.core.files import STALE_AFTER_S, is_leftover
+
+log = logging.getLogger(__name__)
+
+KEY_VERSION = 7  # bump when what is cached under a key changes meaning
 SOUND_BUDGET_BYTES = 2 << 30
 SOUND_RATE = 48000  # the export's rate, so the kept sound is used as it is
 SOUND_SUFFIX = ".f32"  # raw interleaved little-endian float32, stereo, SOUND_RATE
@@ -63,3 +72,49 @@ def prune_sound(cache_dir: Path, budget: int = SOUND_BUDGET_BYTES) -> None:
             with contextlib.suppress(OSError):
                 f.unlink()
                 total -= size
+
+
+# Temporary work files carry the writer's pid, so what a killed run left is recognised and removed later.
+_PID_NAMED = re.compile(r"^(?:mix|render)-(\d+)-")
+
+
+def mix_file(cache_dir: Path, tag: str) -> Path:
+    """A temporary mix WAV of this process (removed after the export; swept if we are killed first)."""
+    return cache_dir / "mix" / f"mix-{os.getpid()}-{tag}.wav"
+
+
+def render_prefix() -> str:
+    """Prefix of this process's temporary render folders in the cache."""
+    return f"render-{os.getpid()}-"
+
+
+def sweep_leftovers(cache_dir: Path, now: float | None = None) -> list[Path]:
+    """Remove temporary mixes, render folders and half-decoded sounds that killed runs left behind."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    candidates: list[Path] = []
+    for folder in (cache_dir / "mix", cache_dir):
+        with contextlib.suppress(OSError):
+            candidates += list(folder.iterdir())
+    for entry in candidates:
+        match = _PID_NAMED.match(entry.name)
+        if match and is_leftover(entry, int(match.group(1)), now):
+            _remove(entry)
+            removed.append(entry)
+    with contextlib.suppress(OSError):
+        for part in (cache_dir / "sound").glob("*.part"):  # written by a thread of a run that died
+            with contextlib.suppress(OSError):
+                if now - part.stat().st_mtime > STALE_AFTER_S:
+                    _remove(part)
+                    removed.append(part)
+    if removed:
+        log.info("removed %d temporary file(s) left by an earlier run", len(removed))
+    return removed
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nemo_desktop.core.errors import Corrupt, ToolFailed
 from nemo_desktop.core.media import MAX_BYTES, Kind, check_file
-from nemo_desktop.engine.ffmpeg import child_env, find_ffmpeg, no_window
+from nemo_desktop.engine.ffmpeg import child_env, child_options, find_ffmpeg
 
 STANDARD_RATES = (
     Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
@@ -125,7 +125,7 @@ def _read(path: Path, kind: Kind) -> _Report:
     ]
     try:
         proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT_S,
-                              env=child_env(), check=False, **no_window())
+                              env=child_env(), check=False, **child_options())
     except subprocess.TimeoutExpired as exc:
         raise _corrupt(path) from exc
     except OSError as exc:

@@ -28,6 +28,7 @@ from nemo_desktop.core.errors import DiskFull, NothingToDo
 from nemo_desktop.core.events import ProgressFn
 from nemo_desktop.core.files import AtomicOutput, DiskUsage, ensure_free_space, is_disk_full, safe_stem
 from nemo_desktop.core.media import Kind
+from nemo_desktop.engine import media_cache
 from nemo_desktop.engine.audio_io import SAMPLE_RATE, timeline_audio, write_wav
 from nemo_desktop.engine.ffmpeg import run_ffmpeg
 from nemo_desktop.engine.probe import MediaInfo, probe
@@ -171,7 +172,7 @@ async def render(
     name = safe_stem(stem or _first_stem(draft) or str(draft.meta.get("title") or ""))
     cache_root = paths.get().cache
     cache_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="render-", dir=cache_root) as tmp:
+    with tempfile.TemporaryDirectory(prefix=media_cache.render_prefix(), dir=cache_root) as tmp:
         wav = audio
         if wav is None:
             cancel = threading.Event()

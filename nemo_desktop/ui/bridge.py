@@ -20,8 +20,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nemo_desktop import engines, paths
 from nemo_desktop.core.errors import CloudError, InternalError, NemoError
 from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Notice, Progress, Reply, Status
+from nemo_desktop.core.intents import Action, classify
 from nemo_desktop.core.ports import Backend
-from nemo_desktop.core.session import Session
+from nemo_desktop.core.session import IfNoMusic, Session
 from nemo_desktop.i18n import _
 from nemo_desktop.settings import Settings
 
@@ -95,6 +96,17 @@ class Bridge(QObject):
 
     def tasks(self) -> set[asyncio.Task[Any]]:
         return set(self._tasks)
+
+    def export_needs_choice(self, text: str | None = None) -> bool:
+        """Whether the window must ask what to do about missing music before exporting now (or before
+        sending ``text``, when it is an export request). The Session and the intents decide; while a job
+        runs nothing is asked (the bridge refuses the request anyway)."""
+        session = self.session
+        if session is None or self.busy:
+            return False
+        if text is not None and classify(text).action is not Action.EXPORT:
+            return False
+        return session.export_needs_choice()
 
     # --- events → signals ------------------------------------------------------------------------------
 
@@ -291,21 +303,25 @@ class Bridge(QObject):
 
         return self._start_job("add", run)
 
-    def send(self, text: str) -> bool:
+    def send(self, text: str, if_no_music: IfNoMusic = IfNoMusic.ASK) -> bool:
+        """Send what the person typed. ``if_no_music`` is their answer to the no-music question when the
+        text is an export request (ASK: the Session refuses a music-less export with NoMusicYet)."""
         text = text.strip()
         if not text or self.session is None:
             return False
         session = self.session
-        if self._start_job("send", lambda: session.send(text)):
+
+        if self._start_job("send", lambda: session.send(text, if_no_music=if_no_music)):
             self.userLine.emit(text)
             return True
         return False
 
-    def export(self) -> bool:
+    def export(self, if_no_music: IfNoMusic = IfNoMusic.ASK) -> bool:
+        """Export the draft; ``if_no_music`` is the person's answer when there is no music yet."""
         if self.session is None:
             return False
         session = self.session
-        return self._start_job("export", lambda: session.export())
+        return self._start_job("export", lambda: session.export(if_no_music=if_no_music))
 
     async def _refresh_credits(self) -> None:
         session = self.session

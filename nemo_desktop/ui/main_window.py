@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from nemo_desktop import APP_NAME, __version__, paths
 from nemo_desktop.core.errors import Cancelled, MediaError, NemoError
+from nemo_desktop.core.session import IfNoMusic
 from nemo_desktop.i18n import _, current_language
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
@@ -170,13 +171,46 @@ class MainWindow(QMainWindow):
         self.bridge.add_media(list(files))
 
     def send(self, text: str) -> None:
-        if self.bridge.send(text):
+        choice = IfNoMusic.ASK
+        if self.bridge.export_needs_choice(text):  # a typed export with no music yet: ask first
+            answer = self.ask_music_choice()
+            if answer is None:
+                return
+            choice = answer
+        if self.bridge.send(text, choice):
             self.settings.last_prompt = text
             self._save_settings()
 
     def export(self) -> None:
+        choice = IfNoMusic.ASK
+        if self.bridge.export_needs_choice():
+            answer = self.ask_music_choice()
+            if answer is None:
+                return
+            choice = answer
         self.bridge.userLine.emit(_("Export"))
-        self.bridge.export()
+        self.bridge.export(choice)
+
+    def ask_music_choice(self) -> IfNoMusic | None:
+        """The draft has no music and nobody asked to leave it out: compose some, export without, or
+        cancel (None). Modal, asked only while no job runs, so nothing moves under the question."""
+        box = QMessageBox(QMessageBox.Icon.Question, _("No music yet"),
+                          _("No music yet — compose music that fits and export?"),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("musicChoice")
+        compose = box.addButton(_("Compose and export"), QMessageBox.ButtonRole.AcceptRole)
+        without = box.addButton(_("Export without music"), QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(compose)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is compose:
+            return IfNoMusic.COMPOSE
+        if clicked is without:
+            return IfNoMusic.WITHOUT
+        return None
 
     def open_output_folder(self) -> None:
         folder = self.settings.output_folder()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nemo_desktop.core.errors import SettingInvalid
 from nemo_desktop.i18n import N_, _
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
@@ -139,22 +140,26 @@ class SettingsDialog(QDialog):
         self.token_status.setText(token_status_text(self.store))
 
     def _apply(self) -> None:
-        seed_text = self.seed.text().strip()
-        try:
-            seed = int(seed_text) if seed_text else None
-        except ValueError:
-            self.error.setText(_("The seed must be a whole number, or empty for a random one."))
-            self.seed.setFocus()
-            return
+        """Check each changed field through the same rules as ``settings set``; the first refusal is shown as
+        its sentence (and nothing is applied) rather than saved and failing later."""
         old = self.settings
-        new = old.replace(
-            engine=str(self.engine.currentData()),
-            output_dir=self.output.text().strip(),
-            language=str(self.language.currentData()),
-            seed=seed,
-            ffmpeg_path=self.ffmpeg.text().strip(),
-            soundfont=self.soundfont.text().strip(),
-        )
+        new = old.replace()
+        fields = (("engine", str(self.engine.currentData()), self.engine),
+                  ("output_dir", self.output.text().strip(), self.output),
+                  ("language", str(self.language.currentData()), self.language),
+                  ("seed", self.seed.text().strip(), self.seed),
+                  ("ffmpeg_path", self.ffmpeg.text().strip(), self.ffmpeg),
+                  ("soundfont", self.soundfont.text().strip(), self.soundfont))
+        for key, text, widget in fields:
+            current = getattr(old, key)
+            if text == ("" if current is None else str(current)):
+                continue  # unchanged: a SoundFont on a drive unplugged today is not refused
+            try:
+                new.set(key, text)
+            except SettingInvalid as err:
+                self.error.setText(err.message())
+                widget.setFocus()
+                return
         pasted = self.token.text().strip()
         if pasted:
             self.store.save(pasted)

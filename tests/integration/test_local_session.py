@@ -10,9 +10,9 @@ import psutil
 import pytest
 
 from nemo_desktop.core.draft import AUDIO, VIDEO
-from nemo_desktop.core.errors import Cancelled
+from nemo_desktop.core.errors import Cancelled, NoMusicYet
 from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Progress, Reply
-from nemo_desktop.core.session import Session
+from nemo_desktop.core.session import IfNoMusic, Session
 from nemo_desktop.engine.backend import LocalBackend
 from nemo_desktop.settings import Settings
 
@@ -131,7 +131,7 @@ async def test_cancel_mid_export_leaves_nothing(media, downloads: Path) -> None:
     session, events = _session(downloads)
     await session.start()
     await session.add_media([long_clip])
-    task = asyncio.create_task(session.export())
+    task = asyncio.create_task(session.export(if_no_music=IfNoMusic.WITHOUT))
     while not any(isinstance(e, Progress) and e.stage == "render" and (e.fraction or 0) > 0 for e in events):
         await asyncio.sleep(0.05)
         assert not task.done()
@@ -142,3 +142,26 @@ async def test_cancel_mid_export_leaves_nothing(media, downloads: Path) -> None:
     assert list(downloads.iterdir()) == []
     children = [p for p in psutil.Process().children(recursive=True) if "ffmpeg" in p.name()]
     assert children == []
+
+
+async def test_an_export_never_comes_out_without_music_unless_asked(media, downloads: Path) -> None:
+    clip = media.clip("no music yet", duration=3.0, size=(320, 180), audio=None).path
+    session, events = _session(downloads)
+    await session.start()
+    await session.add_media([clip])
+    assert session.export_needs_choice()
+    with pytest.raises(NoMusicYet):
+        await session.send("export")  # typed, with nobody asked: refused, nothing written
+    assert list(downloads.iterdir()) == []
+
+    path = await session.export(if_no_music=IfNoMusic.COMPOSE)  # "Compose and export": the video decides
+    assert session.has_music and path.exists()
+    assert not session.export_needs_choice()
+
+    await session.send("no music")  # a deliberate removal: now a music-less export is what was asked
+    assert not session.has_music and session.music_removed
+    assert not session.export_needs_choice()
+    silent = await session.send("export")
+    assert silent is not None and silent.exists() and silent != path
+    assert "without music as you asked" in events.replies()[-1]
+    await session.aclose()

@@ -86,7 +86,7 @@ def test_prompt_keys_and_history(qtbot) -> None:
     assert not box.edit.isEnabled() and not box.send_button.isEnabled()
 
 
-def test_settings_dialog_never_shows_the_token(qtbot, ui_root) -> None:
+def test_settings_dialog_never_shows_the_token(qtbot, ui_root, tmp_path) -> None:
     store = TokenStore()
     settings = Settings()
     dialog = SettingsDialog(settings, store)
@@ -102,10 +102,15 @@ def test_settings_dialog_never_shows_the_token(qtbot, ui_root) -> None:
     dialog._apply()
     assert not applied and "whole number" in dialog.error.text()
     dialog.seed.setText("42")
-    dialog.soundfont.setText(" /banks/GM.sf3 ")
+    dialog.soundfont.setText(" /banks/GM.sf3 ")  # no such bank: refused, nothing applied
+    dialog._apply()
+    assert not applied and ".sf2 or .sf3" in dialog.error.text()
+    bank = tmp_path / "GM.sf3"
+    bank.write_bytes(b"RIFF")
+    dialog.soundfont.setText(f" {bank} ")
     dialog._apply()
     new, _old = applied[0]
-    assert new.engine == "builtin" and new.seed == 42 and new.soundfont == "/banks/GM.sf3"
+    assert new.engine == "builtin" and new.seed == 42 and new.soundfont == str(bank)
     assert store.token().reveal() == secret
     texts = [w.text() for w in dialog.findChildren(QWidget) if hasattr(w, "text") and callable(w.text)]
     assert all(secret not in str(t) for t in texts)

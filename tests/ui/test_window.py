@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QMessageBox
 
 from nemo_desktop.core.draft import AUDIO, VIDEO
+from nemo_desktop.core.session import IfNoMusic
 from tests.ui.dnd import drop
 
 
@@ -107,11 +108,13 @@ def test_cancel_mid_export_leaves_nothing(window, media, until, ui_root) -> None
     assert window.prompt.isEnabled()
 
 
-def test_close_while_busy_asks_then_cancels_cleanly(make_window, media, until, ui_root, aloop) -> None:
+def test_close_while_busy_asks_then_cancels_cleanly(make_window, media, until, ui_root, aloop,
+                                                    monkeypatch) -> None:
     window = make_window()
     clip = media.clip(duration=20, size=(1280, 720), fps=30).path
     window.add_files([clip])
     until(lambda: window.drop_zone.clip_paths() and not window.bridge.busy, 60)
+    monkeypatch.setattr(window, "ask_music_choice", lambda: IfNoMusic.WITHOUT)  # no music: export without
     window.export()
     until(lambda: window.bridge.busy, 5)
     closed = []
