@@ -150,3 +150,19 @@ def test_what_a_killed_run_left_is_gone_after_the_next_export(media: MediaFactor
     names = sorted(p.name for p in out.iterdir())
     assert names == ["holiday.mp4.part", "next one.mp4"], names
     assert not [p for p in (home / "cache").rglob("*") if p.is_file() and p.name.startswith("mix-")]
+
+
+def test_a_speech_model_that_cannot_load_is_said_once_and_logged(media: MediaFactory, tmp_path: Path) -> None:
+    clip = media.clip("talk", duration=6.0, size=(320, 180), audio="speech", speech_at=(1.0,))
+    broken = tmp_path / "silero_vad.onnx"
+    broken.write_bytes(b"not a model")
+    home = tmp_path / "home"
+    env = {**cli_env(home), "NEMO_VAD_MODEL": str(broken)}
+    result = subprocess.run([sys.executable, "-m", "nemo_desktop", "make", str(clip.path), "--prompt", "calm piano",
+                             "--engine", "builtin", "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, env=env, timeout=240)
+    assert result.returncode == 0, result.stderr
+    told = [line for line in result.stderr.splitlines() if "Speech detection is not available" in line]
+    assert len(told) == 1 and "cannot be loaded" in told[0] and "not lowered under voices" in told[0]
+    logged = "".join(p.read_text() for p in (home / "logs").rglob("*.log"))
+    assert "speech detection unavailable" in logged or "no speech detection" in logged
