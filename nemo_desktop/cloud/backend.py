@@ -28,7 +28,7 @@ from nemo_desktop.cloud.envelope import Links, error_for, short
 from nemo_desktop.cloud.phrases import is_trailing_noise, tool_label
 from nemo_desktop.cloud.sse import Item, StillWorking, StreamDropped, StreamError, TextPart, ToolCall, watch
 from nemo_desktop.cloud.transport import Transport
-from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment, Track
+from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Role, Segment, Track
 from nemo_desktop.core.errors import Busy, CloudError, NothingToDo, ServerError, SessionGone, StreamStalled
 from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status
 from nemo_desktop.core.files import ensure_free_space, safe_stem, unique_path
@@ -335,7 +335,7 @@ class CloudBackend:
         if snapshot.draft_raw:
             draft = snapshot.draft.copy()
             for seg in draft.segments_of(AUDIO):  # cloud BGM is music; core's summary looks for the role
-                seg.meta.setdefault("role", "music")
+                seg.role = seg.role or Role.MUSIC
             return draft
         segments: list[Segment] = []
         start = 0.0

@@ -3,17 +3,40 @@
 The cloud form is NemoVideo's: ``{"d": ms, "m": {...}, "t": [{"tt": 0|1|7, "sg": [{"st", "d", "so",
 "src", "v", "m"}]}]}``. Times are milliseconds there and seconds here. Keys we do not know are kept in
 ``extra`` and written back unchanged, so a draft read from the cloud round-trips intact.
+
+What a segment *is* (a clip, a clip's sound, the music, a title) is a typed ``Segment.role``, written to
+the wire as ``m.role``; what the engine knows about the music is a frozen ``MusicInfo``, written as the
+music segment's ``m`` keys, so the window and the tests read typed values instead of string keys.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from enum import Enum, IntEnum
 from typing import Any
 
 from nemo_desktop.i18n import tr
 
-VIDEO, AUDIO, TEXT = 0, 1, 7
+
+class TrackKind(IntEnum):
+    """NemoVideo's track types (``tt``); other numbers from the cloud are kept as plain ints."""
+
+    VIDEO = 0
+    AUDIO = 1
+    TEXT = 7
+
+
+class Role(str, Enum):
+    """What a segment is for; the value is what the wire's ``m.role`` says."""
+
+    CLIP = "clip"
+    CLIP_SOUND = "clip-audio"  # an audio file the person added: played under the video like its own sound
+    MUSIC = "music"
+    TITLE = "title"
+
+
+VIDEO, AUDIO, TEXT = TrackKind.VIDEO, TrackKind.AUDIO, TrackKind.TEXT
 TRACK_NAMES = {VIDEO: "Video", AUDIO: "Audio", TEXT: "Text"}
 
 _SEG_KNOWN = {"st", "d", "so", "src", "v", "m"}
@@ -27,9 +50,16 @@ def _ms(seconds: float) -> int | float:
     return int(round(ms)) if abs(ms - round(ms)) < 1e-6 else ms
 
 
+def _role(value: object) -> Role | None:
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
 @dataclass
 class Segment:
-    """One piece on a track. ``meta`` holds name/text and engine facts (style, bpm, key, seed, cuts)."""
+    """One piece on a track. ``meta`` holds name/text and engine facts (for the music: ``MusicInfo``)."""
 
     start: float
     duration: float
@@ -38,10 +68,22 @@ class Segment:
     volume: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    role: Role | None = None
+
+    def __post_init__(self) -> None:
+        # a known ``meta["role"]`` (older autosaves, the wire) becomes the typed field; an unknown one stays
+        if self.role is None and _role(self.meta.get("role")) is not None:
+            self.role = _role(self.meta["role"])
+            self.meta = {k: v for k, v in self.meta.items() if k != "role"}
 
     @property
     def end(self) -> float:
         return self.start + self.duration
+
+    @property
+    def is_music(self) -> bool:
+        """The composed or generated music (the cloud's BGM may only say so by naming a style)."""
+        return self.role is Role.MUSIC or bool(self.meta.get("style"))
 
     @property
     def name(self) -> str:
@@ -57,8 +99,9 @@ class Segment:
             out["src"] = self.source
         if self.volume is not None:
             out["v"] = self.volume
-        if self.meta:
-            out["m"] = copy.deepcopy(self.meta)
+        meta = {"role": self.role.value, **self.meta} if self.role is not None else self.meta
+        if meta:
+            out["m"] = copy.deepcopy(meta)
         return out
 
     @classmethod
@@ -71,7 +114,7 @@ class Segment:
                     return data[alias]
             return default
 
-        meta = pick("m") or {}
+        meta = dict(pick("m") or {})
         if "text" in data and "text" not in meta:
             meta = {**meta, "text": data["text"]}
         used = _SEG_KNOWN | {a for k in ("st", "src", "v") for a in _SEG_ALIASES[k] if k not in data}
@@ -81,14 +124,22 @@ class Segment:
             source=str(pick("src", "") or ""),
             offset=float(pick("so", 0) or 0) / 1000.0,
             volume=None if pick("v") is None else float(pick("v")),
-            meta=copy.deepcopy(dict(meta)),
+            meta=copy.deepcopy(meta),
             extra={k: copy.deepcopy(v) for k, v in data.items() if k not in used and k != "text"},
         )
 
 
+def _kind(value: Any) -> TrackKind | int:
+    number = int(value)
+    try:
+        return TrackKind(number)
+    except ValueError:
+        return number
+
+
 @dataclass
 class Track:
-    kind: int
+    kind: TrackKind | int
     segments: list[Segment] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -109,7 +160,7 @@ class Track:
     @classmethod
     def from_compact(cls, data: dict[str, Any]) -> Track:
         return cls(
-            kind=int(data.get("tt", -1)),
+            kind=_kind(data.get("tt", -1)),
             segments=[Segment.from_compact(s) for s in data.get("sg") or [] if isinstance(s, dict)],
             extra={k: copy.deepcopy(v) for k, v in data.items() if k not in _TRACK_KNOWN},
         )
@@ -145,9 +196,24 @@ class Draft:
     def music(self) -> Segment | None:
         """The composed (or generated) music segment, if the draft has one."""
         for seg in self.segments_of(AUDIO):
-            if seg.meta.get("role") == "music" or seg.meta.get("style"):
+            if seg.is_music:
                 return seg
         return None
+
+    def music_info(self) -> MusicInfo | None:
+        """What the engine said about the music (None without music or when the cloud said nothing)."""
+        seg = self.music()
+        return MusicInfo.from_meta(seg.meta) if seg is not None and seg.meta.get("bpm") is not None else None
+
+    def clip_sound_segments(self) -> list[Segment]:
+        """Everything whose own sound plays in the export: clips with sound and added audio files."""
+        return [s for s in self.segments_of(VIDEO) if s.source and s.meta.get("has_audio", True)] + [
+            s for s in self.segments_of(AUDIO) if s.source and s.role is not Role.MUSIC]
+
+    def source_segments(self) -> list[Segment]:
+        """Every segment that comes from a file of the person's (what analysis looks at)."""
+        return [s for s in self.segments_of(VIDEO) if s.source] + [
+            s for s in self.segments_of(AUDIO) if s.source and s.role is not Role.MUSIC]
 
     # --- editing ---------------------------------------------------------------------------------------
 
@@ -163,7 +229,7 @@ class Draft:
     def without_music(self) -> Draft:
         out = copy.deepcopy(self)
         for t in out.tracks:
-            t.segments = [s for s in t.segments if not (t.kind == AUDIO and s.meta.get("role") == "music")]
+            t.segments = [s for s in t.segments if not (t.kind == AUDIO and s.role is Role.MUSIC)]
         out.tracks = [t for t in out.tracks if t.segments or t.kind != AUDIO or t.extra]
         return out
 
@@ -205,7 +271,7 @@ class Draft:
         if music is not None:
             desc = str(music.meta.get("style") or music.name)
             if music.meta.get("bpm"):
-                desc += f" {round(float(music.meta['bpm']))} BPM"
+                desc += f" {round(float(music.meta['bpm']))} BPM"  # the cloud's BGM may carry a bpm too
             parts.append(tr("music: {desc}", lang).format(desc=desc))
         else:
             parts.append(tr("no music yet", lang))
@@ -213,3 +279,41 @@ class Draft:
         if titles:
             parts.append(tr("title: “{text}”", lang).format(text=titles[0].name))
         return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class MusicInfo:
+    """What the built-in engine knows about its piece, carried in the music segment's ``meta``.
+
+    ``brief`` is the engine's own brief (a plain mapping, so the core need not know its type); times are
+    timeline seconds."""
+
+    name: str
+    style: str
+    bpm: float
+    key: str  # e.g. "G major"
+    seed: int
+    brief: dict[str, Any] = field(default_factory=dict)
+    beats: tuple[float, ...] = ()
+    bars: tuple[float, ...] = ()
+    cuts: tuple[float, ...] = ()
+    sections: tuple[tuple[str, float, float], ...] = ()
+
+    def to_meta(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "style": self.style, "bpm": self.bpm, "key": self.key, "seed": self.seed,
+            "brief": copy.deepcopy(self.brief), "beats": list(self.beats), "bars": list(self.bars),
+            "cuts": list(self.cuts), "sections": [list(s) for s in self.sections],
+        }
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> MusicInfo:
+        return cls(
+            name=str(meta.get("name") or ""), style=str(meta.get("style") or ""), bpm=float(meta.get("bpm") or 0.0),
+            key=str(meta.get("key") or ""), seed=int(meta.get("seed") or 0),
+            brief=copy.deepcopy(dict(meta.get("brief") or {})),
+            beats=tuple(float(b) for b in meta.get("beats") or ()),
+            bars=tuple(float(b) for b in meta.get("bars") or ()),
+            cuts=tuple(float(c) for c in meta.get("cuts") or ()),
+            sections=tuple((str(n), float(a), float(b)) for n, a, b in meta.get("sections") or ()),
+        )

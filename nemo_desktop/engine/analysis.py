@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment
+from nemo_desktop.core.draft import VIDEO, Draft, Segment
 from nemo_desktop.core.errors import Cancelled, Corrupt, ToolFailed
 from nemo_desktop.core.events import ProgressFn, no_progress
 from nemo_desktop.core.files import write_bytes_atomic
@@ -473,10 +473,7 @@ def analyse_draft(
 ) -> VideoAnalysis:
     """Analyse every source in the draft (each once) and lay the results out on the timeline."""
     infos = dict(infos or {})
-    segs = [s for s in draft.segments_of(VIDEO) if s.source] + [
-        s for s in draft.segments_of(AUDIO) if s.source and s.meta.get("role") != "music"
-    ]
-    sources = list(dict.fromkeys(s.source for s in segs))
+    sources = list(dict.fromkeys(s.source for s in draft.source_segments()))
     for src in sources:
         if src not in infos:
             infos[src] = probe(Path(src))
@@ -509,9 +506,7 @@ def combine(draft: Draft, clips: dict[str, ClipAnalysis]) -> VideoAnalysis:
     duration = float(draft.duration)
     fps = float(draft.meta.get("fps") or 30.0)
     visual = sorted((s for s in draft.segments_of(VIDEO) if s.source in clips), key=lambda s: s.start)
-    sounding = [s for s in visual if s.meta.get("has_audio", True)] + [
-        s for s in draft.segments_of(AUDIO) if s.source in clips and s.meta.get("role") != "music"
-    ]
+    sounding = [s for s in draft.clip_sound_segments() if s.source in clips]
     half = 0.5 / fps
     cuts: list[float] = []
     for s in visual:

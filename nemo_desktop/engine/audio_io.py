@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nemo_desktop.core.draft import AUDIO, VIDEO, Draft
+from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.errors import Cancelled, Corrupt, ToolFailed
 from nemo_desktop.engine import media_cache
 from nemo_desktop.engine.ffmpeg import FfmpegReader
@@ -71,9 +71,7 @@ def timeline_audio(
     """(round(duration*sr), 2) float32: clip sound and audio files at their places; music excluded."""
     n = int(round(draft.duration * sample_rate))
     out = np.zeros((n, 2), np.float32)
-    segs = [s for s in draft.segments_of(VIDEO) if s.source and s.meta.get("has_audio", True)]
-    segs += [s for s in draft.segments_of(AUDIO) if s.source and s.meta.get("role") != "music"]
-    for seg in segs:
+    for seg in draft.clip_sound_segments():
         if seg.meta.get("kind") == "image" or seg.meta.get("kind") == "gif":
             continue
         start = int(round(seg.start * sample_rate))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nemo_desktop import paths
-from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment
+from nemo_desktop.core.draft import AUDIO, Draft, MusicInfo, Role, Segment
 from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
 from nemo_desktop.core.ports import Credits
@@ -210,18 +210,17 @@ class LocalBackend:
 
     async def restore(self, draft: Draft) -> Draft | None:
         """Adopt an autosaved draft: every source must still be there; the music is recomposed."""
-        sources = [s.source for s in draft.segments_of(VIDEO)] + [
-            s.source for s in draft.segments_of(AUDIO) if s.meta.get("role") != "music" and s.source]
+        sources = [s.source for s in draft.source_segments()]
         if not sources:
             return None
         infos = [await self._in_thread(probe, Path(src)) for src in dict.fromkeys(sources)]
         self._infos = infos
         self._rebuild_draft()
-        music = draft.music()
-        if music is not None and isinstance(music.meta.get("brief"), dict):
-            self._brief = _brief_from_meta(music.meta["brief"])
-            self._seed = int(music.meta.get("seed", 0)) if self._seed is None else self._seed
-            return await self._compose(self._brief, int(music.meta.get("seed", 0)), no_progress)
+        info = draft.music_info()
+        if info is not None and info.brief:
+            self._brief = _brief_from_meta(info.brief)
+            self._seed = info.seed if self._seed is None else self._seed
+            return await self._compose(self._brief, info.seed, no_progress)
         return self._draft
 
     async def state(self) -> Draft:
@@ -361,16 +360,14 @@ class LocalBackend:
         self._brief, self._music = brief, music
         draft = self._draft.without_music()
         score = music.score
-        draft.track(AUDIO).segments.append(Segment(
-            start=0.0, duration=duration, volume=None,
-            meta={
-                "role": "music", "name": brief.summary("en"), "style": brief.style, "bpm": round(score.bpm, 2),
-                "key": f"{score.key} {score.mode}", "seed": seed, "brief": _brief_to_meta(brief),
-                "beats": [round(b, 4) for b in score.beats], "bars": [round(b, 4) for b in score.bars],
-                "cuts": [round(c, 4) for c in cuts],
-                "sections": [[n, round(s, 3), round(e, 3)] for n, s, e in score.sections],
-            },
-        ))
+        info = MusicInfo(
+            name=brief.summary("en"), style=brief.style, bpm=round(score.bpm, 2), key=f"{score.key} {score.mode}",
+            seed=seed, brief=_brief_to_meta(brief), beats=tuple(round(b, 4) for b in score.beats),
+            bars=tuple(round(b, 4) for b in score.bars), cuts=tuple(round(c, 4) for c in cuts),
+            sections=tuple((n, round(s, 3), round(e, 3)) for n, s, e in score.sections),
+        )
+        draft.track(AUDIO).segments.append(
+            Segment(start=0.0, duration=duration, volume=None, meta=info.to_meta(), role=Role.MUSIC))
         self._draft = draft
         return draft.copy()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Segment, Track
+from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Role, Segment, Track
 from nemo_desktop.core.media import Kind
 from nemo_desktop.engine.probe import STANDARD_RATES, MediaInfo
 
@@ -76,7 +76,8 @@ def build_draft(infos: list[MediaInfo], image_seconds: float = DEFAULT_IMAGE_SEC
             continue
         n = _frames(info, fps, image_seconds)
         video.segments.append(Segment(start=float(frame / fps), duration=float(n / fps),
-                                      source=str(Path(info.path).absolute()), meta=_visual_meta(info)))
+                                      source=str(Path(info.path).absolute()), meta=_visual_meta(info),
+                                      role=Role.CLIP))
         frame += n
     if video.segments:
         draft.tracks.append(video)
@@ -94,7 +95,7 @@ def build_draft(infos: list[MediaInfo], image_seconds: float = DEFAULT_IMAGE_SEC
             continue
         audio.segments.append(Segment(
             start=float(cursor), duration=float(length), source=str(Path(info.path).absolute()),
-            meta={"name": info.name, "kind": "audio", "role": "clip-audio", "duration": info.duration},
+            meta={"name": info.name, "kind": "audio", "duration": info.duration}, role=Role.CLIP_SOUND,
         ))
         cursor += length
     if audio.segments:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from nemo_desktop.core.draft import AUDIO, TEXT, VIDEO, Draft, Segment, Track
+from nemo_desktop.core.draft import AUDIO, TEXT, VIDEO, Draft, MusicInfo, Segment, Track
 from nemo_desktop.i18n import _
 
 LABEL_W = 64
@@ -34,17 +34,23 @@ def track_label(track: Track) -> str:
 
 
 def is_music(track: Track, seg: Segment) -> bool:
-    return track.kind == AUDIO and (seg.meta.get("role") == "music" or bool(seg.meta.get("style")))
+    return track.kind == AUDIO and seg.is_music
+
+
+def music_info(track: Track, seg: Segment) -> MusicInfo | None:
+    """The engine's facts about the piece (the cloud's music has none)."""
+    return MusicInfo.from_meta(seg.meta) if is_music(track, seg) and seg.meta.get("bpm") is not None else None
 
 
 def segment_text(track: Track, seg: Segment) -> str:
     """The words shown on a segment: the music's style and tempo, else its name."""
     if is_music(track, seg):
+        info = music_info(track, seg)
         parts = [str(seg.meta.get("style") or seg.name or _("Music")).replace("_", " ")]
-        if seg.meta.get("bpm"):
-            parts.append(f"{round(float(seg.meta['bpm']))} BPM")
-        if seg.meta.get("key"):
-            parts.append(str(seg.meta["key"]))
+        if info is not None and info.bpm:
+            parts.append(f"{round(info.bpm)} BPM")
+        if info is not None and info.key:
+            parts.append(info.key)
         return " · ".join(parts)
     return seg.name or track_label(track)
 
@@ -53,8 +59,9 @@ def segment_tooltip(track: Track, seg: Segment) -> str:
     lines = [segment_text(track, seg),
              _("{start} – {end} ({length:.1f} s)").format(start=clock(seg.start), end=clock(seg.end),
                                                           length=seg.duration)]
-    if is_music(track, seg) and seg.meta.get("seed") is not None:
-        lines.append(_("Seed {seed}").format(seed=seg.meta["seed"]))
+    info = music_info(track, seg)
+    if info is not None and "seed" in seg.meta:
+        lines.append(_("Seed {seed}").format(seed=info.seed))
     cuts = seg.meta.get("cuts")
     if isinstance(cuts, list) and cuts:
         lines.append(_("{n} cuts").format(n=len(cuts)))

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from nemo_desktop.core.draft import AUDIO, VIDEO
+from nemo_desktop.core.draft import AUDIO, VIDEO, Role
 from nemo_desktop.engine.probe import probe
 from nemo_desktop.engine.timeline import build_draft, draft_fps, draft_frames, output_geometry
 
@@ -38,7 +38,7 @@ def test_mixed_inputs(media):
     assert {"name", "kind", "width", "height", "fps", "has_audio", "rotation"} <= set(video[0].meta)
     audio = draft.segments_of(AUDIO)
     assert len(audio) == 1 and audio[0].start == 0.0
-    assert audio[0].meta["role"] == "clip-audio" and audio[0].meta["kind"] == "audio"
+    assert audio[0].role is Role.CLIP_SOUND and audio[0].meta["kind"] == "audio"
     assert audio[0].duration == pytest.approx(3.0, abs=0.05)
     assert draft.music() is None
 
