@@ -17,7 +17,7 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
-from nemo_desktop import __version__, engines, i18n, logs, paths
+from nemo_desktop import __version__, backends, i18n, logs, paths
 from nemo_desktop.core.errors import (
     CloudError,
     InternalError,
@@ -28,6 +28,7 @@ from nemo_desktop.core.errors import (
 )
 from nemo_desktop.core.events import Event, Failed, Notice, Progress, Reply, Status, stage_label
 from nemo_desktop.core.intents import Action, classify
+from nemo_desktop.core.ports import StemWriter
 from nemo_desktop.core.session import Session
 from nemo_desktop.i18n import tr
 from nemo_desktop.progress_bar import ProgressBar
@@ -183,28 +184,27 @@ class _Console:
 
 async def _make(args: argparse.Namespace, settings: Settings) -> Path:
     console = _Console()
-    choice = args.engine or settings.engine
-    seed = args.seed if args.seed is not None else settings.seed
-    backend = await engines.choose_backend(choice, settings, seed=seed, notice=console.bar.line)
+    choice = backends.EngineChoice(args.engine or settings.engine)
+    if args.seed is not None:
+        settings = settings.replace(seed=args.seed)
+    session = await backends.open_session(choice, settings, console, notice=console.bar.line)
     try:
-        return await _run_make(backend, args, settings, console)
+        return await _run_make(session, args, console)
     except CloudError as err:
-        if choice != "auto":
+        if choice is not backends.EngineChoice.AUTO:
             raise
         console.bar.line(tr("{problem} Using the built-in engine instead.").format(problem=err.message()))
-        await backend.aclose()
-        backend = engines.builtin(settings, seed)
-        return await _run_make(backend, args, settings, console)
+        session = await backends.open_session(backends.EngineChoice.BUILTIN, settings, console)
+        return await _run_make(session, args, console)
 
 
-async def _run_make(backend, args: argparse.Namespace, settings: Settings, console: _Console) -> Path:
-    """Add the clips, compose (the prompt, or the video decides when there is none), export.
+async def _run_make(session: Session, args: argparse.Namespace, console: _Console) -> Path:
+    """Add the clips, compose (the prompt, or the video decides when there is none), export; the session
+    is closed at the end whatever happens.
 
     ``make`` is a music command: it never saves a video without music and calls it done. Words that ask
     for something else (``--prompt credits``) are answered and nothing is exported."""
-    session = Session(backend, console, output_dir=settings.output_folder)
     try:
-        await session.start()
         if args.clips:
             rejected = await session.add_media(list(args.clips))
             if rejected:
@@ -219,11 +219,10 @@ async def _run_make(backend, args: argparse.Namespace, settings: Settings, conso
             raise NoMusicComposed(tr("Try another --prompt, e.g. --prompt \"calm piano\"."))
         path = await session.export(args.out)
         if getattr(args, "stems", False):
-            writer = getattr(backend, "write_stems", None)
-            if writer is None:
+            if not isinstance(session.backend, StemWriter):
                 console.bar.line(tr("This engine cannot write stems; only the MP4 was saved."))
             else:
-                for stem in await writer(path):
+                for stem in await session.backend.write_stems(path):
                     console.bar.line(str(stem))
         console.bar.finish()
         return path
@@ -258,7 +257,7 @@ def _cmd_credits(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> str:
         from nemo_desktop.core.errors import CreditsUnavailable, Offline, ServerError
 
-        backend = engines.cloud(settings)
+        backend = backends.cloud(settings)
         try:
             await backend.connect()
             credits = await backend.credits()

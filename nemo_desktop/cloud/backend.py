@@ -34,7 +34,7 @@ from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Re
 from nemo_desktop.core.files import ensure_free_space, safe_stem, unique_path
 from nemo_desktop.core.intents import GUI_REPLACEMENTS, GuiAction, translate_gui_phrases
 from nemo_desktop.core.media import check_file
-from nemo_desktop.core.ports import Credits
+from nemo_desktop.core.ports import Credits, EngineKind
 from nemo_desktop.i18n import N_, current_language, language_of, normalize, tr
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
@@ -65,6 +65,7 @@ FIT_THE_VIDEO = "Add background music that matches the mood and pace of the vide
 
 
 class CloudBackend:
+    kind = EngineKind.CLOUD
     name = "NemoVideo cloud"
 
     def __init__(self, settings: Settings, store: TokenStore, *, api_url: str | None = None,

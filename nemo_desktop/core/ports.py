@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -27,14 +28,21 @@ class Credits:
         return self.available + self.frozen
 
 
+class EngineKind(str, Enum):
+    """Which engine a backend is; compared by code (the display ``name`` is only for people)."""
+
+    BUILTIN = "builtin"
+    CLOUD = "cloud"
+
+
 @runtime_checkable
 class Backend(Protocol):
-    """What a Session drives. Two optional methods go beyond it, looked up by name: ``restore(draft)``
-    adopts an autosaved draft, and ``set_media(paths, progress)`` keeps exactly these clips in this order
-    (a removal or a reorder) without starting over; a backend without them gets a fresh session instead."""
+    """What a Session drives. Optional capabilities beyond it are the small protocols below
+    (``Restorable``, ``Rearrangeable``, ``StemWriter``), checked with ``isinstance``."""
 
+    kind: EngineKind
     name: str
-    """"built-in" or "NemoVideo cloud"."""
+    """For people: "built-in" or "NemoVideo cloud"."""
 
     async def connect(self) -> None:
         """Token and session for the cloud; a quick readiness check for the built-in engine."""
@@ -56,3 +64,25 @@ class Backend(Protocol):
 
     async def aclose(self) -> None:
         """Release connections, child processes and temporary files."""
+
+
+@runtime_checkable
+class Restorable(Protocol):
+    """Can adopt an autosaved draft (every source still there), so a restart finds the timeline again."""
+
+    async def restore(self, draft: Draft) -> Draft | None: ...
+
+
+@runtime_checkable
+class Rearrangeable(Protocol):
+    """Can keep exactly these clips in this order (a removal or a reorder) without starting over; a backend
+    without it gets a fresh session instead."""
+
+    async def set_media(self, paths: list[Path], progress: ProgressFn) -> Draft: ...
+
+
+@runtime_checkable
+class StemWriter(Protocol):
+    """Can write the music stems and a cue sheet beside an exported video (``make --stems``)."""
+
+    async def write_stems(self, video: Path) -> list[Path]: ...

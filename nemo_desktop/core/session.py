@@ -40,7 +40,7 @@ from nemo_desktop.core.events import (
 )
 from nemo_desktop.core.files import sweep_stale_parts
 from nemo_desktop.core.intents import Action, classify
-from nemo_desktop.core.ports import Backend, Credits
+from nemo_desktop.core.ports import Backend, Credits, Rearrangeable, Restorable
 from nemo_desktop.i18n import current_language, language_of, tr
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ class Session:
 
     # --- life cycle ------------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, restore: bool = True) -> None:
         """Connect the backend and bring back the autosaved draft when it belongs to this engine; unfinished
         exports that a killed run left in the output folder are removed."""
         await self.backend.connect()
@@ -148,11 +148,10 @@ class Session:
             await asyncio.to_thread(sweep_stale_parts, self._output_dir())
         except OSError as exc:
             log.info("output folder not swept: %s", exc)
-        restored = self._load()
-        restore = getattr(self.backend, "restore", None)
-        if restored is not None and restore is not None:
+        restored = self._load() if restore else None
+        if restored is not None and isinstance(self.backend, Restorable):
             try:
-                draft = await restore(restored)
+                draft = await self.backend.restore(restored)
             except NemoError as err:
                 log.info("autosaved draft not restored: %s", err)
                 return
@@ -192,14 +191,16 @@ class Session:
     @property
     def can_rearrange(self) -> bool:
         """Whether the backend can take a new selection or order of its clips itself (keeping the music)."""
-        return callable(getattr(self.backend, "set_media", None))
+        return isinstance(self.backend, Rearrangeable)
 
     async def set_media(self, paths: list[Path]) -> Draft:
         """Keep exactly these clips in this order (a removal or a reorder); needs ``can_rearrange``."""
 
         async def run() -> Draft:
             self._sink(Status(tr("Updating the timeline…", self.lang)))
-            draft = await self.backend.set_media(list(paths), self.progress)  # type: ignore[attr-defined]
+            if not isinstance(self.backend, Rearrangeable):
+                raise InternalError("set_media on an engine that cannot rearrange")
+            draft = await self.backend.set_media(list(paths), self.progress)
             self.emit(DraftChanged(draft))
             return draft
 
@@ -302,7 +303,7 @@ class Session:
             return
         from nemo_desktop.core.files import write_bytes_atomic
 
-        body = {"engine": self.backend.name, "draft": self.draft.to_compact()}
+        body = {"engine": self.backend.kind.value, "draft": self.draft.to_compact()}
         try:
             write_bytes_atomic(self._autosave, json.dumps(body, ensure_ascii=False).encode("utf-8"), 0o600)
         except OSError as exc:
@@ -315,6 +316,7 @@ class Session:
             body = json.loads(self._autosave.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(body, dict) or body.get("engine") != self.backend.name:
+        # older autosaves named the engine by its display name
+        if not isinstance(body, dict) or body.get("engine") not in (self.backend.kind.value, self.backend.name):
             return None
         return Draft.from_compact(body.get("draft"))

@@ -26,7 +26,7 @@ from nemo_desktop import paths
 from nemo_desktop.core.draft import AUDIO, Draft, MusicInfo, Role, Segment
 from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
-from nemo_desktop.core.ports import Credits
+from nemo_desktop.core.ports import Credits, EngineKind
 from nemo_desktop.engine import analysis, audio_io, media_cache, render
 from nemo_desktop.engine.brief import MusicBrief, VideoTraits, make_brief, parse_duration_request, refine
 from nemo_desktop.engine.demo import make_plain_visual
@@ -104,6 +104,7 @@ class _Music:
 
 
 class LocalBackend:
+    kind = EngineKind.BUILTIN
     name = "built-in"
 
     def __init__(self, settings: Settings | None = None, seed: int | None = None) -> None:

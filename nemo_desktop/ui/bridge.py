@@ -17,11 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from nemo_desktop import engines, paths
+from nemo_desktop import backends, paths
+from nemo_desktop.backends import BackendMaker, EngineChoice
 from nemo_desktop.core.errors import CloudError, InternalError, NemoError
 from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Notice, Progress, Reply, Status
 from nemo_desktop.core.intents import Action, classify
-from nemo_desktop.core.ports import Backend
+from nemo_desktop.core.ports import EngineKind
 from nemo_desktop.core.session import IfNoMusic, Session
 from nemo_desktop.i18n import _
 from nemo_desktop.settings import Settings
@@ -31,12 +32,7 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals (~20 Hz)
 SHUTDOWN_TIMEOUT = 8.0
 
-BackendFactory = Callable[[str, Settings, Callable[[str], None]], Awaitable[Backend]]
 Reachability = Callable[[], Awaitable[bool]]
-
-
-async def default_backend_factory(choice: str, settings: Settings, notice: Callable[[str], None]) -> Backend:
-    return await engines.choose_backend(choice, settings, seed=settings.seed, notice=notice)
 
 
 class Bridge(QObject):
@@ -53,20 +49,20 @@ class Bridge(QObject):
     busyChanged = Signal(bool)
     jobStarted = Signal(str)  # kind: start | add | send | export
     jobFinished = Signal(str, bool)  # kind, ok
-    engineChanged = Signal(str)  # backend.name
+    engineChanged = Signal(str)  # the engine's label for people
     creditsChanged = Signal(object)  # Credits | None
 
     def __init__(
         self,
         settings: Settings,
         *,
-        backend_factory: BackendFactory = default_backend_factory,
+        maker: BackendMaker = backends.make_backend,
         reachability: Reachability | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
-        self._backend_factory = backend_factory
+        self._maker = maker
         self._reachability = reachability
         self.session: Session | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -218,50 +214,31 @@ class Bridge(QObject):
         if self.session is not None:
             old, self.session = self.session, None
             await old.aclose()
-        resolved = choice
-        if choice == "auto":
-            online = await self._reachable()
-            resolved = "cloud" if online else "builtin"
-            if not online:
-                self.notice.emit(_("Offline — using the built-in engine."), "info")
-        backend = await self._make_backend(resolved)
-        session = Session(backend, self._sink, output_dir=self.settings.output_folder,
-                          autosave=paths.get().data / "draft.json")
+        self.session = await self._open_session(EngineChoice(choice))
+        self.engineChanged.emit(engine_label(self.session.backend.kind))
+        self.draftChanged.emit(self.session.draft)
+
+    async def _open_session(self, choice: EngineChoice, *, restore: bool = True) -> Session:
+        """The one front door (backends.open_session) with the window's notices and autosave."""
         try:
-            await session.start()
+            return await backends.open_session(
+                choice, self.settings, self._sink, notice=lambda text: self.notice.emit(text, "info"),
+                autosave=paths.get().data / "draft.json", reachable=self._reachable, maker=self._maker,
+                restore=restore)
         except CloudError as err:
-            await session.aclose()
-            if choice != "auto":
-                self.failed.emit(err)
-                raise
-            self.notice.emit(_("The cloud did not answer — using the built-in engine."), "info")
-            session = Session(await self._make_backend("builtin"), self._sink,
-                              output_dir=self.settings.output_folder, autosave=paths.get().data / "draft.json")
-            await session.start()
-        self.session = session
-        self.engineChanged.emit(backend_label(session.backend.name))
-        self.draftChanged.emit(session.draft)
-
-    async def _make_backend(self, choice: str) -> Backend:
-        def notice(text: str) -> None:
-            self.notice.emit(text, "info")
-
-        try:
-            return await self._backend_factory(choice, self.settings, notice)
+            self.failed.emit(err)
+            raise
         except ImportError as exc:
-            if choice == "builtin":
-                err = InternalError(_("the built-in engine is not installed"))
-                self.failed.emit(err)
-                raise err from exc
-            self.notice.emit(_("The cloud engine is not available — using the built-in engine."), "info")
-            return await self._make_backend("builtin")
+            err = InternalError(_("the built-in engine is not installed"))
+            self.failed.emit(err)
+            raise err from exc
 
     async def _reachable(self) -> bool:
         if self._reachability is not None:
             return await self._reachability()
         try:
-            return await engines.cloud_reachable(self.settings)
-        except Exception:  # no cloud package, no network: all mean "not reachable"
+            return await backends.cloud_reachable(self.settings)
+        except Exception:  # no network, a broken proxy: all mean "not reachable"
             return False
 
     def add_media(self, files: list[Path]) -> bool:
@@ -284,18 +261,15 @@ class Bridge(QObject):
         if self.session is not None and self.session.can_rearrange:
             session = self.session
             return self._start_job("add", lambda: session.set_media(list(files)))
-        engine = self.session.backend.name if self.session else ""
-        choice = "cloud" if engine == "NemoVideo cloud" else "builtin"
+        cloud = self.session is not None and self.session.backend.kind is EngineKind.CLOUD
+        choice = EngineChoice.CLOUD if cloud else EngineChoice.BUILTIN
 
         async def run() -> None:
             old, self.session = self.session, None
             if old is not None:
                 old.clear()
                 await old.aclose()
-            backend = await self._make_backend(choice)
-            self.session = Session(backend, self._sink, output_dir=self.settings.output_folder,
-                                   autosave=paths.get().data / "draft.json")
-            await self.session.backend.connect()
+            self.session = await self._open_session(choice, restore=False)
             self.session.clear()
             self.draftChanged.emit(self.session.draft)
             if files:
@@ -325,7 +299,7 @@ class Bridge(QObject):
 
     async def _refresh_credits(self) -> None:
         session = self.session
-        if session is None or session.backend.name == "built-in":
+        if session is None or session.backend.kind is EngineKind.BUILTIN:
             self.creditsChanged.emit(None)
             return
         try:
@@ -362,10 +336,6 @@ class Bridge(QObject):
                 log.warning("session did not close cleanly: %s", exc)
 
 
-def backend_label(name: str) -> str:
+def engine_label(kind: EngineKind) -> str:
     """The engine's name as the status bar says it."""
-    if name == "built-in":
-        return _("Built-in")
-    if name == "NemoVideo cloud":
-        return _("NemoVideo cloud")
-    return name
+    return _("NemoVideo cloud") if kind is EngineKind.CLOUD else _("Built-in")

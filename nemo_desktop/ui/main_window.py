@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from nemo_desktop import APP_NAME, __version__, paths
+from nemo_desktop.backends import BackendMaker, make_backend
 from nemo_desktop.core.errors import Cancelled, MediaError, NemoError
 from nemo_desktop.core.session import IfNoMusic
 from nemo_desktop.i18n import _, current_language
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
-from nemo_desktop.ui.bridge import BackendFactory, Bridge, default_backend_factory
+from nemo_desktop.ui.bridge import Bridge
 from nemo_desktop.ui.drop_zone import DropZone
 from nemo_desktop.ui.notifier import Banner, Notifier, Reachability, cloud_reachable
 from nemo_desktop.ui.progress_panel import ProgressPanel
@@ -51,7 +52,7 @@ class MainWindow(QMainWindow):
         settings: Settings | None = None,
         *,
         reachability: Reachability | None = None,
-        backend_factory: BackendFactory = default_backend_factory,
+        maker: BackendMaker = make_backend,
         system_monitor: bool = True,
         open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl,
         store: TokenStore | None = None,
@@ -69,7 +70,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
 
         self.banner = Banner()
-        self.bridge = Bridge(self.settings, backend_factory=backend_factory, parent=self)
+        self.bridge = Bridge(self.settings, maker=maker, parent=self)
         self.notifier = Notifier(self.banner, self, reachability or (lambda: cloud_reachable(self.settings)),
                                  self.bridge.spawn,
                                  system_monitor=system_monitor, open_url=open_url)

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
-from nemo_desktop import engines
+from nemo_desktop import backends
 from nemo_desktop.i18n import _
 from nemo_desktop.settings import Settings
 
@@ -35,7 +35,7 @@ LEVEL_STYLE = {
 async def cloud_reachable(settings: Settings) -> bool:
     """The default check: does the NemoVideo API answer? (False when the cloud package is missing.)"""
     try:
-        return await engines.cloud_reachable(settings)
+        return await backends.cloud_reachable(settings)
     except ImportError:
         return False
 

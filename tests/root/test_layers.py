@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_cli_never_imports_qt() -> None:
     code = (
-        "import sys, nemo_desktop.cli, nemo_desktop.core.session, nemo_desktop.engines;"
+        "import sys, nemo_desktop.cli, nemo_desktop.core.session, nemo_desktop.backends;"
         "nemo_desktop.cli.main(['--version']) if False else None;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'qasync'))];"
         "assert not bad, bad"
