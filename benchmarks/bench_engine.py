@@ -29,10 +29,10 @@ import numpy as np  # noqa: E402
 from nemo_desktop import paths  # noqa: E402
 from nemo_desktop.engine.analysis import analyse_clip  # noqa: E402
 from nemo_desktop.engine.audio_io import write_wav  # noqa: E402
-from nemo_desktop.engine.ffmpeg import find_ffmpeg  # noqa: E402
 from nemo_desktop.engine.probe import probe  # noqa: E402
 from nemo_desktop.engine.render import plan_render, render  # noqa: E402
 from nemo_desktop.engine.timeline import build_draft  # noqa: E402
+from nemo_desktop.tools.ffmpeg import find_ffmpeg  # noqa: E402
 from tests.media import ffmpeg, make_clip  # noqa: E402
 
 CUTS = (7.3, 15.1667, 24.0, 33.5, 41.9, 52.2333)

@@ -29,8 +29,8 @@ from nemo_desktop.core.events import ProgressFn, no_progress
 from nemo_desktop.core.files import write_bytes_atomic
 from nemo_desktop.core.media import Kind
 from nemo_desktop.engine import media_cache, vad
-from nemo_desktop.engine.ffmpeg import FfmpegReader
 from nemo_desktop.engine.probe import MediaInfo, probe
+from nemo_desktop.tools.ffmpeg import FfmpegReader
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import numpy as np
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.errors import Cancelled, Corrupt, ToolFailed
 from nemo_desktop.engine import media_cache
-from nemo_desktop.engine.ffmpeg import FfmpegReader
+from nemo_desktop.tools.ffmpeg import FfmpegReader
 
 SAMPLE_RATE = media_cache.SOUND_RATE
 _CHUNK_S = 5.0  # seconds read from the pipe between cancel checks

@@ -30,12 +30,12 @@ from nemo_desktop.core.ports import Credits, EngineKind
 from nemo_desktop.engine import analysis, audio_io, media_cache, render
 from nemo_desktop.engine.brief import MusicBrief, VideoTraits, make_brief, parse_duration_request, refine
 from nemo_desktop.engine.demo import make_plain_visual
-from nemo_desktop.engine.ffmpeg import find_ffmpeg
 from nemo_desktop.engine.music.compose import Score, compose
 from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.timeline import build_draft
 from nemo_desktop.i18n import language_of, tr
 from nemo_desktop.settings import Settings
+from nemo_desktop.tools.ffmpeg import find_ffmpeg
 
 if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is configured
     from nemo_desktop.engine.music.soundfont import SoundFontUnavailable

@@ -16,7 +16,7 @@ from pathlib import Path
 from nemo_desktop.core.errors import ToolFailed
 from nemo_desktop.core.events import ProgressFn, no_progress
 from nemo_desktop.core.files import AtomicOutput
-from nemo_desktop.engine.ffmpeg import child_env, find_ffmpeg, run_ffmpeg
+from nemo_desktop.tools.ffmpeg import child_env, find_ffmpeg, run_ffmpeg
 
 DEMO_NAME = "nemo-demo.mp4"
 DEMO_SHOTS = (("testsrc2", 4.0), ("mandelbrot", 3.5), ("smptebars", 4.5))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nemo_desktop.core.errors import Corrupt, ToolFailed
 from nemo_desktop.core.media import MAX_BYTES, Kind, check_file
-from nemo_desktop.engine.ffmpeg import child_env, child_options, find_ffmpeg
+from nemo_desktop.tools.ffmpeg import child_env, child_options, find_ffmpeg
 
 STANDARD_RATES = (
     Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),

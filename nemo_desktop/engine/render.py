@@ -30,9 +30,9 @@ from nemo_desktop.core.files import AtomicOutput, DiskUsage, ensure_free_space, 
 from nemo_desktop.core.media import Kind
 from nemo_desktop.engine import media_cache
 from nemo_desktop.engine.audio_io import SAMPLE_RATE, timeline_audio, write_wav
-from nemo_desktop.engine.ffmpeg import run_ffmpeg
 from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.timeline import draft_fps, draft_frames, fps_text
+from nemo_desktop.tools.ffmpeg import run_ffmpeg
 
 VIDEO_KBPS_1080P30 = 12000  # generous for x264 crf 20 veryfast at 1080p30: the free-space estimate only
 # ffmpeg's "fast" AAC coder at 256 kb/s: 40 % less encode time than the default "twoloop" coder at 192 kb/s

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from nemo_desktop.engine.ffmpeg import FfmpegReader
+from nemo_desktop.tools.ffmpeg import FfmpegReader
 
 log = logging.getLogger(__name__)
 

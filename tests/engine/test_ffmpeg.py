@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from nemo_desktop.core.errors import DiskFull, ToolFailed
-from nemo_desktop.engine.ffmpeg import find_ffmpeg, run_ffmpeg
+from nemo_desktop.tools.ffmpeg import find_ffmpeg, run_ffmpeg
 
 LAVFI = ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=2", "-c:v", "libx264", "-preset", "ultrafast"]
 
