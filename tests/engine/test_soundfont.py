@@ -88,7 +88,7 @@ async def test_the_engine_uses_the_configured_bank(tmp_path: Path, media) -> Non
     await session.add_media([clip])
     await session.send("calm piano")
     assert session.draft.music() is not None and not [e for e in events if isinstance(e, Notice)]
-    music = backend._music
+    music = backend.project.music
     assert music is not None
     ours = render_stems(music.score, SR)  # the same score on the built-in instruments sounds different
     corr = np.corrcoef(ours["chords"].ravel(), music.stems["chords"].ravel())[0, 1]

@@ -1,0 +1,102 @@
+"""The built-in engine's side of a chat turn: words → a brief or a change → music, and what to reply.
+
+Seed policy: a piece keeps its seed through refinements and refits; "another variation" moves to the next
+seed in a fixed sequence, so a seeded run is repeatable. Capabilities that could not run for this piece
+(a SoundFont, speech detection) are said once, as notices, never left silent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from nemo_desktop.core.events import DraftChanged, Event, Notice, Reply, Status, no_progress
+from nemo_desktop.engine.brief import MusicBrief, make_brief, parse_duration_request, refine
+from nemo_desktop.engine.project import Project
+from nemo_desktop.i18n import language_of, tr
+
+log = logging.getLogger(__name__)
+DEFAULT_MUSIC_SECONDS = 30.0
+_MUSIC_WORDS = ("music", "song", "track", "score", "soundtrack", "bgm", "beat", "style", "音乐", "配乐", "歌", "曲",
+                "风格", "节奏")
+
+
+def next_seed(seed: int) -> int:
+    """"Another variation": a new seed that still follows from the first, so a seeded run is repeatable."""
+    return (seed * 1103515245 + 12345) % (2**31)
+
+
+def mentions_music(text: str) -> bool:
+    t = text.lower()
+    return any(w in t for w in _MUSIC_WORDS)
+
+
+class Conversation:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._speech_told = False  # the person was told that speech detection is off
+
+    async def turn(self, text: str) -> AsyncIterator[Event]:
+        p = self.project
+        lang = language_of(text)
+        if not p.infos or p.generated is not None:
+            seconds = parse_duration_request(text)
+            if not p.infos or (seconds and p.generated is not None):
+                yield Status(tr("Making a plain picture for the music…", lang))
+                await p.plain_visual(seconds or DEFAULT_MUSIC_SECONDS)
+
+        if p.brief is not None:
+            change = refine(p.brief, text)
+            if change is not None:
+                async for event in self._apply(change.brief, list(change.kinds), change.describe(lang), lang):
+                    yield event
+                return
+        brief = make_brief(text, await p.traits())
+        if p.brief is not None and brief.style == p.brief.style and not mentions_music(text):
+            yield Reply(tr("I did not catch a change to the music. Try “faster”, “calmer”, “no drums”, "
+                           "“another variation” or a style such as “lo-fi”.", lang))
+            return
+        async for event in self._compose(brief, p.current_seed(), "", lang):
+            yield event
+
+    async def _apply(self, brief: MusicBrief, kinds: list[str], said: str, lang: str) -> AsyncIterator[Event]:
+        if "remove" in kinds:
+            yield DraftChanged(self.project.forget_music())
+            yield Reply(tr("Music removed. Describe the music you want to add it back.", lang))
+            return
+        seed = self.project.current_seed()
+        if "variation" in kinds:
+            seed = next_seed(seed)
+        async for event in self._compose(brief, seed, said, lang):
+            yield event
+
+    async def _compose(self, brief: MusicBrief, seed: int, said: str, lang: str) -> AsyncIterator[Event]:
+        yield Status(tr("Composing: {brief}", lang).format(brief=brief.summary(lang)))
+        draft = await self.project.compose(brief, seed, no_progress)
+        for notice in self.notices(lang):
+            yield notice
+        yield DraftChanged(draft)
+        yield Reply(f"{said} {self._composed_reply(lang)}".strip())
+
+    def notices(self, lang: str) -> list[Notice]:
+        """What the person must hear about once: a capability that could not run for this piece."""
+        notices: list[Notice] = []
+        found = self.project.analysis
+        speech = found.speech_problem if found is not None else None
+        if speech and not self._speech_told:
+            self._speech_told = True
+            log.warning("speech detection unavailable: %s", speech)
+            text = tr("Speech detection is not available ({why}), so the music is not lowered under voices.", lang)
+            notices.append(Notice(text.format(why=speech), "warning"))
+        err = self.project.performer.take_problem()
+        if err is not None:
+            text = tr("The SoundFont {name} cannot be used ({why}); the built-in instruments play instead.", lang)
+            notices.append(Notice(text.format(name=err.path.name, why=tr(err.why, lang)), "warning"))
+        return notices
+
+    def _composed_reply(self, lang: str) -> str:
+        music = self.project.music
+        assert music is not None
+        total = round(music.score.duration)
+        return tr("Music ready: {brief}, {bpm} BPM, {length}. Say “export” to save the video.", lang).format(
+            brief=music.brief.summary(lang), bpm=round(music.score.bpm), length=f"{total // 60}:{total % 60:02d}")

@@ -1,0 +1,82 @@
+"""The built-in engine's export pipeline: the clips' sound, the music mixed under it (ducked under speech,
+loudness-normalised), one temporary WAV, and the MP4 rendered by ffmpeg; plus the stems and cue sheet.
+
+The temporary WAV carries our pid (``media_cache.mix_file``) and is removed whatever happens; a run killed
+before that is swept by the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from pathlib import Path
+
+from nemo_desktop.core.draft import Draft
+from nemo_desktop.core.events import ProgressFn
+from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
+from nemo_desktop.engine import audio_io, media_cache, render
+from nemo_desktop.engine.performance import SAMPLE_RATE, mixing, synth
+from nemo_desktop.engine.project import Music, Project
+
+log = logging.getLogger(__name__)
+
+
+async def export(project: Project, draft: Draft, dest_dir: Path, progress: ProgressFn) -> Path:
+    """Render ``draft`` with the project's music into ``dest_dir`` and return the MP4's path."""
+    if draft.music() is not None and project.music is None:
+        restored = await project.restore(draft)
+        if restored is not None:
+            draft = restored
+    found = await project.analyse() if not draft.is_empty else None
+    speech = found.speech if found is not None else ()
+    if found is not None and found.speech_problem:
+        log.warning("export without speech ducking: %s", found.speech_problem)
+    progress("mix", 0.0)
+    cache, worker = project.cache, project.worker
+    clip_audio = await worker.run(lambda cancel: audio_io.timeline_audio(draft, SAMPLE_RATE, cancel, cache))
+    music = project.music
+    if draft.music() is not None and music is not None:
+        gain = float(music.brief.music_gain_db)
+        final = await worker.run(lambda _token: mixing().mix(music.stems, clip_audio, speech, SAMPLE_RATE, gain))
+    else:
+        final = clip_audio
+    progress("mix", 1.0)
+    wav = media_cache.mix_file(cache, str(id(final)))
+    wav.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await worker.run(lambda _token: audio_io.write_wav(wav, final, SAMPLE_RATE))
+        stem = None if project.generated is None else "nemo-music"
+        infos = {str(Path(i.path).absolute()): i for i in project.infos}
+        return await render.render(draft, wav, dest_dir, progress, ffmpeg_path=project.ffmpeg, stem=stem,
+                                   infos=infos)
+    finally:
+        with contextlib.suppress(OSError):
+            wav.unlink()
+
+
+async def write_stems(project: Project, video: Path) -> list[Path]:
+    """The music stems (WAV) and a cue sheet (JSON) beside an exported MP4."""
+    if project.music is None:
+        return []
+    music: Music = project.music
+    cuts = project.analysis.cuts if project.analysis else ()
+    folder = video.parent
+    stem = safe_stem(video.stem)
+    written: list[Path] = []
+
+    def work(_token: object) -> None:
+        for name in synth().STEMS:
+            path = unique_path(folder, f"{stem}.{name}", ".wav")
+            audio_io.write_wav(path, music.stems[name], SAMPLE_RATE)
+            written.append(path)
+        path = unique_path(folder, f"{stem}.music", ".wav")
+        audio_io.write_wav(path, mixing().music_only(music.stems), SAMPLE_RATE)
+        written.append(path)
+        cues = unique_path(folder, f"{stem}.cues", ".json")
+        sheet = music.score.cue_sheet(cuts)
+        write_bytes_atomic(cues, json.dumps(sheet, indent=1).encode("utf-8"), 0o644)
+        written.append(cues)
+
+    await project.worker.run(work)
+    return written

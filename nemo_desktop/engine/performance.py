@@ -1,0 +1,76 @@
+"""Who plays the score: the configured SoundFont when it works, else our own instruments.
+
+The synth and the mixer are imported on first use and warmed up in the background when the engine
+connects: scipy takes ~0.5 s to import and the first piece another 0.4 s to set up, time that then overlaps
+the clip analysis instead of delaying its start. (Plain import statements, not importlib strings, so that
+PyInstaller still sees them.) A bank that cannot be used is remembered, so the person hears about it once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nemo_desktop.engine.brief import VideoTraits, make_brief
+from nemo_desktop.engine.music.compose import Score, compose
+
+if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is configured
+    from nemo_desktop.engine.music.soundfont import SoundFontUnavailable
+
+log = logging.getLogger(__name__)
+SAMPLE_RATE = 48000
+Stems = dict[str, np.ndarray]
+
+
+def synth() -> ModuleType:
+    from nemo_desktop.engine.music import synth as module
+
+    return module
+
+
+def mixing() -> ModuleType:
+    from nemo_desktop.engine import mix as module
+
+    return module
+
+
+def warm_up() -> None:
+    """Import the synth and mixer and run them once on two seconds of music: the first real piece then
+    composes in 0.26 s instead of 0.65 s (lazy imports inside scipy, first-call set-up in numpy/pocketfft)."""
+    with contextlib.suppress(Exception):  # a real error shows up, with its message, on first real use
+        brief = make_brief("upbeat pop", VideoTraits(duration=2.0))
+        stems = synth().render_stems(compose(brief, 2.0, [1.0], 30.0, 1), SAMPLE_RATE)
+        mixing().mix(stems, None, (), SAMPLE_RATE)
+
+
+class Performer:
+    """Plays scores into stems; ``take_problem`` hands over (once) why the configured bank was not used."""
+
+    def __init__(self, soundfont: str = "") -> None:
+        self.soundfont = (soundfont or "").strip()
+        self._problem: SoundFontUnavailable | None = None
+        self._told = False
+
+    def play(self, score: Score) -> Stems:
+        if self.soundfont:
+            from nemo_desktop.engine.music import soundfont
+
+            try:
+                stems: Stems = soundfont.render_stems(score, self.soundfont, SAMPLE_RATE)
+                return stems
+            except soundfont.SoundFontUnavailable as err:
+                log.warning("SoundFont not used: %s", err)
+                if not self._told:
+                    self._problem = err
+        own: Stems = synth().render_stems(score, SAMPLE_RATE)
+        return own
+
+    def take_problem(self) -> SoundFontUnavailable | None:
+        problem, self._problem = self._problem, None
+        if problem is not None:
+            self._told = True
+        return problem
