@@ -218,6 +218,9 @@ async def _run_make(backend, args: argparse.Namespace, settings: Settings, conso
         if not session.has_music and not session.music_removed:
             raise NoMusicComposed(tr("Try another --prompt, e.g. --prompt \"calm piano\"."))
         path = await session.export(args.out)
+        link = str(getattr(backend, "last_link", "") or "")  # the cloud delivers a browser link (§7.8)
+        if link:
+            console.bar.line(tr("Open the project in your browser: {link}").format(link=link))
         if getattr(args, "stems", False):
             writer = getattr(backend, "write_stems", None)
             if writer is None:
