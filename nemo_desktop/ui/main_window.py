@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         b.reply.connect(self.progress.add_reply)
         b.userLine.connect(self.progress.add_user)
         b.draftChanged.connect(self._on_draft)
-        b.exportReady.connect(self.notifier.export_done)
+        b.exportReady.connect(self._on_export_ready)
         b.notice.connect(self._on_notice)
         b.failed.connect(self._on_failed)
         b.busyChanged.connect(self._on_busy)
@@ -257,6 +257,12 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(not busy)
         if not busy:
             self.progress.set_busy(False)
+
+    def _on_export_ready(self, path: Path) -> None:
+        """The saved banner, with the browser link when the engine delivered one (the cloud's
+        ``last_link``, looked up by name like the Backend's optional methods; the built-in engine has none)."""
+        backend = self.bridge.session.backend if self.bridge.session is not None else None
+        self.notifier.export_done(path, str(getattr(backend, "last_link", "") or ""))
 
     def _on_notice(self, text: str, level: str) -> None:
         self.banner.show_message(text, level)
