@@ -183,3 +183,27 @@ async def test_the_first_session_of_a_new_project_needs_no_rebuild_notice(backen
     old = backend.session_id
     assert (await backend.state()).is_empty
     assert backend.session_id != old and told(seen) == 0
+
+
+async def test_cancelling_during_a_rebuild_leaves_no_task(backend: CloudBackend, cloud_env: RunningFake,
+                                                          clip: Path) -> None:
+    import asyncio
+
+    from nemo_desktop.cloud.recovery import RESENDING
+
+    await _ready(backend, clip)
+    cloud_env.scenario("session_gone_at_chat", turn="slow", slow_seconds=5.0, heartbeat_every=0.2)
+    resending = asyncio.Event()
+
+    async def run() -> None:
+        async for e in backend.chat("faster"):
+            if isinstance(e, Progress) and e.stage == RESENDING:
+                resending.set()
+
+    task = asyncio.create_task(run())
+    await asyncio.wait_for(resending.wait(), 5)
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []

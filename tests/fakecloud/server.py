@@ -3,6 +3,11 @@
 Realistic envelopes and ADK-style SSE (or the simplified ``type`` dialect), header checks on every
 request, a ledger of what was asked and charged, and scenario switches for the failures a desktop client
 must survive. It is a test tool: state lives in memory and is reset per test.
+
+Strict by default (``Scenario.strict``): render ids must have a form §3.7 documents — ``render_<ms>`` with
+the current time in milliseconds, or ``render_<uuid>`` — else the submit gets HTTP 400. The session can be
+made to disappear (1002) at a chosen step, ``drop_session_at`` = upload | chat | state | render, after
+``drop_session_skip`` requests of that step and ``drop_session_times`` times over.
 """
 
 from __future__ import annotations
