@@ -26,7 +26,7 @@ from nemo_desktop.core.errors import (
     NoMusicComposed,
     NotAMusicRequest,
 )
-from nemo_desktop.core.events import Event, Failed, Notice, Progress, Reply, Status, stage_label
+from nemo_desktop.core.events import Event, ExportReady, Failed, Notice, Progress, Reply, Status, stage_label
 from nemo_desktop.core.intents import Action, classify
 from nemo_desktop.core.ports import StemWriter
 from nemo_desktop.core.session import Session
@@ -178,6 +178,8 @@ class _Console:
             self.bar.update(event.text, None)
         elif isinstance(event, Reply | Notice):
             self.bar.line(event.text)
+        elif isinstance(event, ExportReady) and event.link:  # the cloud delivers a browser link (§7.8)
+            self.bar.line(tr("Open the project in your browser: {link}").format(link=event.link))
         elif isinstance(event, Failed):
             self.bar.finish()  # the error itself is raised and printed once, at the end
 

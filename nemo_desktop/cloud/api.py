@@ -62,10 +62,12 @@ class RenderStatus:
 
 
 def parse_render_status(data: Any) -> RenderStatus:
-    """Tolerant extraction of §3.8's three shapes: unwrap ``data``; URL from ``outputUrl`` then
-    ``output.url``; progress 0–100; ``error`` text."""
+    """Tolerant extraction of §3.8's three shapes: unwrap ``data`` (what sits beside it still counts, so
+    a status or ``error`` outside ``data`` is not lost); URL from ``outputUrl`` then ``output.url``;
+    progress 0–100; ``error`` text."""
     if isinstance(data, dict) and isinstance(data.get("data"), dict):
-        data = data["data"]
+        outer = {k: v for k, v in data.items() if k != "data" and v not in (None, "")}
+        data = {**outer, **{k: v for k, v in data["data"].items() if v not in (None, "")}}
     if not isinstance(data, dict):
         raise ServerError("render status reply was not an object")
     output = data.get("output") if isinstance(data.get("output"), dict) else {}

@@ -1,11 +1,15 @@
 """CloudBackend: the Backend protocol over the NemoVideo processing API.
 
-It owns one transport (two httpx clients), the token (auth.py) and the cloud session, which it keeps in
-the config dir so a restart continues the same project. Every failure is raised as a NemoError subclass;
-``chat`` yields Status/Reply/DraftChanged/Notice events and raises after telling what it learned.
+It owns one transport (two httpx clients), the token (auth.py) and the cloud session with what was given
+to it (project.py), kept in the config dir so a restart continues the same project. Every failure is
+raised as a NemoError subclass; ``chat`` yields Status/Reply/DraftChanged/Notice events and raises after
+telling what it learned.
 
 The chat message is POSTed exactly once. If the stream drops, the state is polled to find out what the
-turn did (§7.6); if the cloud stays silent, the draft is compared before/after (§7.3).
+turn did (§7.6); if the cloud stays silent, the draft is compared before/after (§7.3). When the cloud
+has lost the session (1002) at any step, it is rebuilt once per job (recovery.py) and the job goes on;
+the person hears one line about it: a Notice in a chat turn, a progress line in the other steps (they
+have no event channel).
 """
 
 from __future__ import annotations
@@ -15,22 +19,24 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from nemo_desktop.cloud import download, render
-from nemo_desktop.cloud import session_file as saved
 from nemo_desktop.cloud.api import NemoApi, StateSnapshot
 from nemo_desktop.cloud.auth import Auth
 from nemo_desktop.cloud.changes import describe_changes
 from nemo_desktop.cloud.envelope import Links, error_for, short
+from nemo_desktop.cloud.errors import SessionLostAgain
 from nemo_desktop.cloud.phrases import is_trailing_noise, tool_label
-from nemo_desktop.cloud.sse import Item, StillWorking, StreamDropped, StreamError, TextPart, ToolCall, watch
+from nemo_desktop.cloud.project import CloudProject
+from nemo_desktop.cloud.recovery import NOTICE, TURN_CAP_SECONDS, Rebuilder, as_events
+from nemo_desktop.cloud.sse import StillWorking, StreamDropped, StreamError, TextPart, ToolCall, watch
 from nemo_desktop.cloud.transport import Transport
+from nemo_desktop.cloud.uploads import upload_one
 from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Role, Segment, Track
 from nemo_desktop.core.errors import Busy, CloudError, NothingToDo, ServerError, SessionGone, StreamStalled
-from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status
+from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
 from nemo_desktop.core.files import ensure_free_space, safe_stem, unique_path
 from nemo_desktop.core.intents import GUI_REPLACEMENTS, GuiAction, translate_gui_phrases
 from nemo_desktop.core.media import check_file
@@ -43,8 +49,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
-TURN_CAP_SECONDS = 900.0  # §7.5 hard cap per request
 RECOVERY_READS = 5
+LINK_SECONDS = 15.0  # the browser link is a courtesy: it may not hold back a finished video for long
+T = TypeVar("T")
 
 
 def env_seconds(name: str, default: float) -> float:
@@ -82,7 +89,9 @@ class CloudBackend:
         self.transport = Transport(self.api_url, links=Links(self.credits_link, self.plan_link), sleep=self._sleep)
         self.auth = Auth(self.transport, store, retry_seconds=self.retry_seconds, sleep=self._sleep)
         self.api = NemoApi(self.transport, self.auth)
-        self._session: saved.SavedSession | None = None
+        self.project = CloudProject(self.api_url)
+        self.rebuilder = Rebuilder(self.api, self.project, idle_timeout=settings.heartbeat_timeout_seconds,
+                                   clock=self._clock)
         self._snapshot: StateSnapshot | None = None
         self._turn = asyncio.Lock()
         self.last_link = ""
@@ -110,47 +119,67 @@ class CloudBackend:
 
     @property
     def session_id(self) -> str:
-        return self._session.session_id if self._session else ""
+        return self.project.session_id
 
     async def connect(self) -> None:
         """Get a token, then reuse the saved session for this API and user, or create one."""
         await self.auth.token()
-        if self._session is not None:
+        if self.project.current is not None:
             return
-        found = saved.load(self.api_url)
-        if found and (not found.user_id or not self.auth.user_id or found.user_id == self.auth.user_id):
-            self._session = found
-            log.info("reusing cloud session %s", found.session_id)
+        if self.project.load(self.auth.user_id):
+            log.info("reusing cloud session %s", self.session_id)
             return
-        await self._new_session()
-
-    async def _new_session(self) -> None:
         info = await self.api.create_session("project", self.language)
-        self._session = saved.SavedSession(self.api_url, info.session_id, info.task_id,
-                                           info.user_id or self.auth.user_id, self.language)
-        saved.save(self._session)
+        self.project.begin(info, info.user_id or self.auth.user_id, self.language)
         self._snapshot = None
         log.info("created cloud session %s", info.session_id)
 
-    async def _session_call(self, fn: Callable[[str], Awaitable[Any]]) -> Any:
-        """Run ``fn(session_id)``; on 1002 start a new session and tell the person (SessionGone)."""
-        await self.connect()
-        try:
-            return await fn(self.session_id)
-        except SessionGone:
-            log.info("cloud session gone; creating a new one")
-            await self._new_session()
-            raise
-
     async def _read_state(self) -> StateSnapshot:
-        snapshot: StateSnapshot = await self._session_call(self.api.state)
+        await self.connect()
+        snapshot = await self.api.state(self.session_id)
         self._snapshot = snapshot
         return snapshot
+
+    # --- a session the cloud lost ----------------------------------------------------------------------
+
+    async def _step(self, step: Callable[[], Awaitable[T]], progress: ProgressFn) -> T:
+        """Run one step of a job; when the session is gone, rebuild it (once per job) and run it again."""
+        try:
+            return await step()
+        except SessionGone as lost:
+            if await self.rebuilder.rebuild(lost, progress):
+                progress(tr(NOTICE, None), None)
+            self._snapshot = None
+        return await self._again(step)
+
+    async def _rebuilt(self, lost: SessionGone, lang: str) -> AsyncIterator[Event]:
+        """The rebuild inside a chat turn: its progress as events, then the one Notice."""
+        told: list[bool] = []
+
+        async def work(progress: ProgressFn) -> None:
+            told.append(await self.rebuilder.rebuild(lost, progress))
+
+        async for event in as_events(work):
+            yield event
+        self._snapshot = None
+        if any(told):
+            yield Notice(tr(NOTICE, lang), "warning")
+
+    @staticmethod
+    async def _again(step: Callable[[], Awaitable[T]]) -> T:
+        """A step after a rebuild: losing the new session too ends the job."""
+        try:
+            return await step()
+        except SessionLostAgain:
+            raise
+        except SessionGone as again:
+            raise SessionLostAgain(again.detail) from None
 
     # --- Backend protocol ------------------------------------------------------------------------------
 
     async def state(self) -> Draft:
-        return self._display_draft(await self._read_state())
+        self.rebuilder.new_job()
+        return self._display_draft(await self._step(self._read_state, no_progress))
 
     async def credits(self) -> Credits:
         await self.auth.token()
@@ -159,19 +188,17 @@ class CloudBackend:
     async def add_media(self, paths: list[Path], progress: ProgressFn) -> Draft:
         """Check every file first (type, size, readable: nothing is sent if one fails), then upload."""
         accepted = [check_file(Path(p)) for p in paths]
-        total = sum(a.size for a in accepted) or 1
+        self.rebuilder.new_job()
+        await self.connect()
+        total = sum(a.size for a in accepted)
         done = 0
         for item in accepted:
-            stage = tr(N_("Uploading {name}"), None).format(name=item.path.name)
-            progress(stage, done / total)
-
-            def report(fraction: float, _stage: str = stage, _done: int = done, _size: int = item.size) -> None:
-                progress(_stage, min(1.0, (_done + fraction * _size) / total))
-
-            await self._session_call(lambda sid, _p=item.path, _r=report: self.api.upload(sid, _p, _r))
+            await self._step(lambda _i=item, _d=done: upload_one(  # type: ignore[misc]
+                self.api, self.session_id, _i.path, _i.size, progress, done=_d, total=total), progress)
+            self.project.add_clip(item.path)
             done += item.size
         progress(tr(N_("Uploaded"), None), 1.0)
-        return await self.state()
+        return self._display_draft(await self._step(self._read_state, progress))
 
     async def chat(self, text: str) -> AsyncIterator[Event]:
         """One turn. The message is sent once; afterwards the state says what changed. An empty request
@@ -185,7 +212,14 @@ class CloudBackend:
 
     async def _chat(self, text: str) -> AsyncIterator[Event]:
         lang = language_of(text)
-        before = self._snapshot or await self._read_state()
+        self.rebuilder.new_job()
+        await self.connect()
+        try:
+            before = self._snapshot or await self._read_state()
+        except SessionGone as lost:
+            async for event in self._rebuilt(lost, lang):
+                yield event
+            before = await self._again(self._read_state)
         yield Status(tr(N_("Sent to NemoVideo. This can take a few minutes…"), lang))
         replies = 0
         tools = 0
@@ -193,30 +227,42 @@ class CloudBackend:
         partial: dict[str, str] = {}
         failure: StreamError | None = None
         dropped: StreamDropped | None = None
-        try:
-            async with self._turn_stream(text) as items:
-                async for item in watch(items, notice_every=self.settings.heartbeat_notice_seconds,
-                                        idle_timeout=self.settings.heartbeat_timeout_seconds,
-                                        hard_cap=TURN_CAP_SECONDS, clock=self._clock):
-                    if isinstance(item, StillWorking):
-                        yield Status(tr(N_("Still working…"), lang))
-                    elif isinstance(item, TextPart):
-                        if item.partial:
-                            partial[item.author] = partial.get(item.author, "") + item.text
-                            continue
-                        partial.pop(item.author, None)
-                        reply = self._reply_text(item.text, replies + tools > 0, lang, actions)
-                        if reply:
-                            replies += 1
-                            yield Reply(reply)
-                    elif isinstance(item, ToolCall):
-                        tools += 1
-                        yield Status(tool_label(item.name, lang))
-                    elif isinstance(item, StreamError):
-                        failure = item
-                        break
-        except StreamDropped as exc:
-            dropped = exc
+        sent = False
+        while not sent:
+            try:
+                async with self.api.open_turn(self.session_id, text,
+                                              idle_timeout=self.settings.heartbeat_timeout_seconds) as items:
+                    sent = True
+                    self.project.add_message(text)
+                    async for item in watch(items, notice_every=self.settings.heartbeat_notice_seconds,
+                                            idle_timeout=self.settings.heartbeat_timeout_seconds,
+                                            hard_cap=TURN_CAP_SECONDS, clock=self._clock):
+                        if isinstance(item, StillWorking):
+                            yield Status(tr(N_("Still working…"), lang))
+                        elif isinstance(item, TextPart):
+                            if item.partial:
+                                partial[item.author] = partial.get(item.author, "") + item.text
+                                continue
+                            partial.pop(item.author, None)
+                            reply = self._reply_text(item.text, replies + tools > 0, lang, actions)
+                            if reply:
+                                replies += 1
+                                yield Reply(reply)
+                        elif isinstance(item, ToolCall):
+                            tools += 1
+                            yield Status(tool_label(item.name, lang))
+                        elif isinstance(item, StreamError):
+                            failure = item
+                            break
+            except SessionGone as lost:  # refused before it ran (1002): the rebuilt session gets it once
+                if sent:
+                    raise
+                async for event in self._rebuilt(lost, lang):
+                    yield event
+                before = await self._again(self._read_state)
+            except StreamDropped as exc:
+                dropped = exc
+                sent = True
         for buffered in partial.values():
             reply = self._reply_text(buffered, replies + tools > 0, lang, actions)
             if reply:
@@ -230,7 +276,12 @@ class CloudBackend:
                 yield event
             return
 
-        after = await self._read_state()
+        try:
+            after = await self._read_state()
+        except SessionGone as lost:  # lost right after the turn: the rebuild sends this message again
+            async for event in self._rebuilt(lost, lang):
+                yield event
+            after = await self._again(self._read_state)
         changes = describe_changes(before.draft, after.draft, lang)
         if after.draft_raw != before.draft_raw:
             yield DraftChanged(self._display_draft(after))
@@ -252,18 +303,6 @@ class CloudBackend:
             except CloudError as err:
                 log.info("credits after a turn unavailable: %s", err.code)
 
-    @asynccontextmanager
-    async def _turn_stream(self, text: str) -> AsyncIterator[AsyncIterator[Item]]:
-        """Open the stream for the current session; 1002 → a new session is made and SessionGone raised."""
-        await self.connect()
-        try:
-            async with self.api.open_turn(self.session_id, text,
-                                          idle_timeout=self.settings.heartbeat_timeout_seconds) as items:
-                yield items
-        except SessionGone:
-            await self._new_session()
-            raise
-
     def _reply_text(self, text: str, had_output: bool, lang: str, actions: set[GuiAction]) -> str:
         """The agent's text with its web-editor directions replaced (§7.2, core.intents' table)."""
         if had_output and is_trailing_noise(text):
@@ -283,9 +322,11 @@ class CloudBackend:
             waited += wait
             try:
                 after = await self._read_state()
+            except SessionGone as lost:  # the rebuild sends the message again into a new session
+                async for event in self._rebuilt(lost, lang):
+                    yield event
+                after = await self._again(self._read_state)
             except CloudError as err:
-                if isinstance(err, SessionGone):
-                    raise
                 log.info("state read during recovery failed: %s", err.code)
                 continue
             if after.draft_raw != before.draft_raw:
@@ -298,15 +339,12 @@ class CloudBackend:
                             minutes=max(1, round(waited / 60)))
 
     async def export(self, draft: Draft, dest_dir: Path, progress: ProgressFn) -> Path:
-        """§5: read state, refuse an empty timeline, render exactly the server's draft, download it."""
-        snapshot = await self._read_state()
-        if not snapshot.exportable or snapshot.draft_raw is None:
-            raise NothingToDo("the cloud draft has no segments")
-        ensure_free_space(dest_dir, 1024 * 1024)
+        """§5: read state, refuse an empty timeline, render exactly the server's draft, download it, and
+        get the browser link to deliver with it (§7.8)."""
+        self.rebuilder.new_job()
+        self.last_link = ""
         stage = tr(N_("Rendering in the cloud…"), None)
-        progress(stage, 0.0)
-        draft_raw = render.rewrite_sandbox_paths(snapshot.draft_raw, snapshot.video_infos)
-        render_id = await self._session_call(lambda sid: render.submit(self.api, sid, draft_raw))
+        snapshot, render_id = await self._step(lambda: self._submit(dest_dir, stage, progress), progress)
         status = await render.wait_done(self.api, render_id, interval=self.poll_seconds, sleep=self._sleep,
                                         clock=self._clock, report=lambda f: progress(stage, f))
         fetching = tr(N_("Downloading the video…"), None)
@@ -314,12 +352,30 @@ class CloudBackend:
         final = unique_path(dest_dir, export_stem(snapshot, draft), ".mp4")
         path = await download.fetch(self.api, render_id, status.url, final, lambda f: progress(fetching, f))
         progress(fetching, 1.0)
-        if self._session is not None:
-            try:
-                self.last_link = await self.api.claim_link(self.web_url, self._session.task_id, self.session_id)
-            except CloudError:
-                self.last_link = ""
+        self.last_link = await self._browser_link()
         return path
+
+    async def _submit(self, dest_dir: Path, stage: str, progress: ProgressFn) -> tuple[StateSnapshot, str]:
+        """§5 steps 1–2 (one step for recovery: a rebuilt session has a new draft to submit)."""
+        snapshot = await self._read_state()
+        if not snapshot.exportable or snapshot.draft_raw is None:
+            raise NothingToDo("the cloud draft has no segments")
+        ensure_free_space(dest_dir, 1024 * 1024)
+        progress(stage, 0.0)
+        draft_raw = render.rewrite_sandbox_paths(snapshot.draft_raw, snapshot.video_infos)
+        return snapshot, await render.submit(self.api, self.session_id, draft_raw)
+
+    async def _browser_link(self) -> str:
+        """The claim-token link (§3.11), else the task link; "" when there is none. Never raises: the
+        video is saved already and a link must not turn its delivery into a failure."""
+        if not self.project.task_id:
+            return ""
+        try:
+            return await asyncio.wait_for(self.api.claim_link(self.web_url, self.project.task_id, self.session_id),
+                                          LINK_SECONDS)
+        except Exception as exc:  # any failure only costs the link
+            log.info("no browser link for this export: %s", type(exc).__name__)
+            return ""
 
     async def restore(self, draft: Draft) -> Draft | None:
         """After a restart the reused cloud session is the truth: return its draft (Session.start asks)."""

@@ -3,7 +3,8 @@ against Content-Length, and commit it without ever overwriting (core.files.Atomi
 
 The outputUrl is fetched with the plain client (no credentials; it may be a signed CDN URL). If that
 fails, the authenticated route ``/api/render/proxy/<id>/download`` is tried; it may answer with the MP4
-itself or with JSON naming ``output.url``.
+itself or with JSON naming ``output.url``. When neither brings the whole file, the failure is a
+DownloadInterrupted: the render itself succeeded, so the person is told it was the download.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import httpx
 
 from nemo_desktop.cloud.api import NemoApi
 from nemo_desktop.cloud.envelope import parse_json, unwrap
+from nemo_desktop.cloud.errors import DownloadInterrupted
 from nemo_desktop.cloud.transport import describe_transport_error
-from nemo_desktop.core.errors import CloudError, DiskFull, DownloadIncomplete, NemoError, Offline, ServerError
+from nemo_desktop.core.errors import AuthExpired, CloudError, DiskFull, DownloadIncomplete, NemoError, ServerError
 from nemo_desktop.core.files import AtomicOutput, ensure_free_space, is_disk_full
 
 log = logging.getLogger(__name__)
@@ -44,11 +46,11 @@ async def _save(resp: httpx.Response, final: Path, report: Callable[[float | Non
                     report(received / expected if expected else None)
                 fh.flush()
             if expected is not None and received != expected:
-                raise DownloadIncomplete(f"{received} of {expected} bytes")
+                raise DownloadInterrupted(f"{received} of {expected} bytes")
             if received == 0:
-                raise DownloadIncomplete("the file was empty")
+                raise DownloadInterrupted("the file was empty")
     except httpx.TransportError as exc:
-        raise DownloadIncomplete(f"{describe_transport_error(exc)} after {received} bytes") from None
+        raise DownloadInterrupted(f"{describe_transport_error(exc)} after {received} bytes") from None
     except OSError as exc:
         if is_disk_full(exc):
             raise DiskFull(str(final.parent), folder=str(final.parent), need_mb=(expected or 0) // 2**20,
@@ -70,7 +72,7 @@ async def fetch(api: NemoApi, render_id: str, url: str, final: Path,
     if url:
         try:
             return await _from_url(api, url, final, report)
-        except (CloudError, Offline) as err:
+        except CloudError as err:
             log.info("outputUrl download failed (%s); trying the download route", err.code)
             first_error = err
     try:
@@ -90,9 +92,9 @@ async def fetch(api: NemoApi, render_id: str, url: str, final: Path,
                     raise ServerError("the download route named no file")
                 return await _from_url(api, str(next_url), final, report)
             return await _save(resp, final, report)
-    except DownloadIncomplete:
+    except (DownloadIncomplete, AuthExpired):
         raise
-    except CloudError:
+    except CloudError as err:
         if isinstance(first_error, DownloadIncomplete):
             raise first_error from None
-        raise
+        raise DownloadInterrupted(err.detail) from None

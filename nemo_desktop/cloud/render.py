@@ -1,5 +1,10 @@
 """The render lifecycle of §5: submit with a fresh id (one retry with a new id), then poll that id.
 
+Ids are exactly ``render_<milliseconds since the epoch>`` (§3.7): a server that checks the documented form
+refuses anything else. Two ids made in the same millisecond would be duplicates, so each id is later
+than the one before. A refused submission (duplicate or invalid id, or any other non-fatal failure) is
+sent once more with a new id, never more.
+
 Polling waits ``interval`` seconds between polls (settings.poll_seconds, 30 s by default — the skill's
 cadence; ``NEMO_POLL_SECONDS`` shortens it) until a deadline of five minutes or ten polls, whichever is
 longer. Transient poll errors (network, 408, 429, 5xx) keep polling the same id: resubmitting would start
@@ -9,13 +14,14 @@ a second render. ``failed`` is terminal.
 from __future__ import annotations
 
 import logging
+import threading
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nemo_desktop.cloud.api import NemoApi, RenderStatus
-from nemo_desktop.cloud.envelope import Transient
+from nemo_desktop.cloud.envelope import BadRequest, Conflict, Transient
+from nemo_desktop.cloud.errors import RenderRefused
 from nemo_desktop.core.errors import (
     AuthExpired,
     CloudError,
@@ -56,12 +62,21 @@ def rewrite_sandbox_paths(draft: dict[str, Any], video_infos: list[dict[str, Any
     return walk(draft)
 
 
-def new_render_id() -> str:
-    return f"render_{int(time.time() * 1000)}_{uuid.uuid4().hex[:8]}"
+_last_ms = 0
+_id_lock = threading.Lock()
+
+
+def new_render_id(now: Callable[[], float] = time.time) -> str:
+    """``render_<ms>``: the current time in milliseconds, later than every id made before in this process."""
+    global _last_ms
+    with _id_lock:
+        _last_ms = max(int(now() * 1000), _last_ms + 1)
+        return f"render_{_last_ms}"
 
 
 async def submit(api: NemoApi, session_id: str, draft_raw: dict[str, Any]) -> str:
-    """Submit and return the render id; a failed submission is retried once with a new id."""
+    """Submit and return the render id. A failed submission is sent once more with a new id; when the
+    cloud refuses that one too (duplicate or invalid id), it is a RenderRefused."""
     render_id = new_render_id()
     try:
         await api.submit_render(render_id, session_id, draft_raw)
@@ -71,7 +86,10 @@ async def submit(api: NemoApi, session_id: str, draft_raw: dict[str, Any]) -> st
     except CloudError as err:  # any other refusal or failure: one more try with a new id
         log.info("render submit failed (%s); retrying once with a new id", err.code)
     render_id = new_render_id()
-    await api.submit_render(render_id, session_id, draft_raw)
+    try:
+        await api.submit_render(render_id, session_id, draft_raw)
+    except (BadRequest, Conflict) as err:
+        raise RenderRefused(err.detail) from None
     return render_id
 
 
@@ -89,6 +107,10 @@ async def wait_done(api: NemoApi, render_id: str, *, interval: float, sleep: Cal
         except _TRANSIENT as err:
             last_error = err
             log.info("render poll failed transiently (%s); polling the same id again", err.code)
+        except (AuthExpired, SessionGone):
+            raise
+        except CloudError as err:  # {"success": false, "error": …}: the render's own failure (§3.8)
+            raise RenderFailed(err.detail) from None
         else:
             last_error = None
             if status.status in ("completed", "complete", "succeeded", "success", "done"):

@@ -48,6 +48,7 @@ class DraftChanged:
 @dataclass(frozen=True)
 class ExportReady:
     path: Path
+    link: str = ""  # a browser link to the project, when the engine delivers one (the cloud, §7.8)
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,10 @@ class StemWriter(Protocol):
     """Can write the music stems and a cue sheet beside an exported video (``make --stems``)."""
 
     async def write_stems(self, video: Path) -> list[Path]: ...
+
+
+@runtime_checkable
+class SharesLink(Protocol):
+    """Gives a browser link to the project it just exported (the cloud); empty when it has none."""
+
+    last_link: str

@@ -40,7 +40,7 @@ from nemo_desktop.core.events import (
 )
 from nemo_desktop.core.files import sweep_stale_parts
 from nemo_desktop.core.intents import Action, classify
-from nemo_desktop.core.ports import Backend, Credits, Rearrangeable, Restorable
+from nemo_desktop.core.ports import Backend, Credits, Rearrangeable, Restorable, SharesLink
 from nemo_desktop.i18n import current_language, language_of, tr
 
 log = logging.getLogger(__name__)
@@ -285,7 +285,8 @@ class Session:
             folder = dest_dir or self._output_dir()
             self._sink(Status(tr("Exporting…", self.lang)))
             path = await self.backend.export(draft, folder, self.progress)
-            self._sink(ExportReady(path))
+            link = self.backend.last_link if isinstance(self.backend, SharesLink) else ""
+            self._sink(ExportReady(path, link))
             saved = tr("Saved {name} in {folder}.", self.lang) if not silent else tr(
                 "Saved {name} in {folder}, without music as you asked.", self.lang)
             self._sink(Reply(saved.format(name=path.name, folder=path.parent)))

@@ -43,7 +43,7 @@ class Bridge(QObject):
     reply = Signal(str)
     userLine = Signal(str)
     draftChanged = Signal(object)  # Draft
-    exportReady = Signal(object)  # Path
+    exportReady = Signal(object, str)  # Path, browser link ("" when the engine has none)
     notice = Signal(str, str)  # text, level
     failed = Signal(object)  # NemoError
     busyChanged = Signal(bool)
@@ -119,7 +119,7 @@ class Bridge(QObject):
         elif isinstance(event, DraftChanged):
             self.draftChanged.emit(event.draft)
         elif isinstance(event, ExportReady):
-            self.exportReady.emit(event.path)
+            self.exportReady.emit(event.path, event.link)
         elif isinstance(event, Notice):
             self.notice.emit(event.text, event.level)
         elif isinstance(event, Failed):

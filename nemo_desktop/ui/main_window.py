@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         b.reply.connect(self.progress.add_reply)
         b.userLine.connect(self.progress.add_user)
         b.draftChanged.connect(self._on_draft)
-        b.exportReady.connect(self.notifier.export_done)
+        b.exportReady.connect(self._on_export_ready)
         b.notice.connect(self._on_notice)
         b.failed.connect(self._on_failed)
         b.busyChanged.connect(self._on_busy)
@@ -258,6 +258,10 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(not busy)
         if not busy:
             self.progress.set_busy(False)
+
+    def _on_export_ready(self, path: Path, link: str) -> None:
+        """The saved banner, with an "Open in browser" action when the engine delivered a link."""
+        self.notifier.export_done(path, link)
 
     def _on_notice(self, text: str, level: str) -> None:
         self.banner.show_message(text, level)

@@ -164,7 +164,8 @@ class Notifier(QObject):
 
     # --- job outcomes ----------------------------------------------------------------------------------
 
-    def export_done(self, path: Path) -> None:
+    def export_done(self, path: Path, link: str = "") -> None:
+        """The saved banner; ``link`` (a cloud export's browser link, §7.8) adds an "Open in browser" button."""
         folder = path.parent
 
         def open_folder() -> None:
@@ -173,8 +174,14 @@ class Notifier(QObject):
         def play() -> None:
             self._open_url(QUrl.fromLocalFile(str(path)))
 
+        def open_link() -> None:
+            self._open_url(QUrl(link))
+
         text = _("Saved {name} in {folder}.").format(name=path.name, folder=folder)
-        self.banner.show_message(text, "success", [(_("Open folder"), open_folder), (_("Play"), play)])
+        actions = [(_("Open folder"), open_folder), (_("Play"), play)]
+        if link:
+            actions.append((_("Open in browser"), open_link))
+        self.banner.show_message(text, "success", actions)
         self._tray_message(_("Export finished"), text, QSystemTrayIcon.MessageIcon.Information)
 
     def job_failed(self, text: str) -> None:

@@ -125,3 +125,50 @@ async def test_sandbox_paths_are_swapped_for_cdn_urls(backend: CloudBackend, clo
     sent = cloud_env.ledger.render_bodies[0]["draft"]
     assert sent["t"][0]["sg"][0]["src"] == "https://cdn.example/u/harbour.mp4"
     assert sent["x_unknown"] == {"kept": True} and sent["t"][1] == session["draft"]["t"][1]
+
+
+async def test_an_interrupted_download_says_it_was_the_download(backend: CloudBackend, cloud_env: RunningFake,
+                                                                clip: Path) -> None:
+    await _ready(backend, clip)
+    cloud_env.scenario("truncated_download")
+    with pytest.raises(DownloadIncomplete) as info:
+        await backend.export(await backend.state(), paths.get().downloads, lambda s, f: None)
+    msg = info.value.message("en")
+    assert msg.startswith("The download of the finished video was interrupted (")
+    assert "export again" in msg and info.value.code == "cloud.download"
+    assert info.value.message("zh_CN")
+    _no_mp4_no_part(paths.get().downloads)
+
+
+async def test_a_download_that_cannot_be_fetched_at_all_is_a_download_failure(
+        backend: CloudBackend, cloud_env: RunningFake, clip: Path) -> None:
+    await _ready(backend, clip)
+    cloud_env.scenario(output_url="404", fail={"download": [404]})
+    with pytest.raises(DownloadIncomplete) as info:
+        await backend.export(await backend.state(), paths.get().downloads, lambda s, f: None)
+    assert "download of the finished video" in info.value.message("en")
+    _no_mp4_no_part(paths.get().downloads)
+
+
+@pytest.mark.parametrize("trouble", ["500", "garbage", "crash"])
+async def test_a_failing_browser_link_never_blocks_the_video(backend: CloudBackend, cloud_env: RunningFake,
+                                                             clip: Path, trouble: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    await _ready(backend, clip)
+    if trouble == "500":
+        cloud_env.scenario(fail={"claim": [500]})
+    elif trouble == "garbage":
+        cloud_env.scenario(garbage={"claim": 200})
+    else:
+        async def broken(*args: object) -> str:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(backend.api, "claim_link", broken)
+    out = await backend.export(await backend.state(), paths.get().downloads, lambda s, f: None)
+    assert out.read_bytes() == sample_mp4()
+    if trouble == "crash":
+        assert backend.last_link == ""
+    else:  # §9.21: the task link when the claim-token call fails; never the API token in it
+        task = cloud_env.cloud.sessions[backend.session_id]["task_id"]
+        assert backend.last_link == f"{WEB}/workspace/task/{task}?session={backend.session_id}"
+    assert "nmv_usr_" not in backend.last_link

@@ -169,3 +169,31 @@ def test_authenticated_client_does_not_follow_redirects(nemo_home: object) -> No
     assert "authorization" not in {k.lower() for k in b.transport._api.headers}
     assert "authorization" not in {k.lower() for k in b.transport._plain.headers}
     assert isinstance(b.transport._api.timeout, httpx.Timeout) and b.transport._api.timeout.read >= 30
+
+
+@pytest.mark.parametrize(("route", "status"), [("upload", 502), ("run_sse", 200), ("state", 200),
+                                               ("render_submit", 502), ("render_poll", 404)])
+async def test_garbage_bodies_at_every_step_are_one_sentence(backend: CloudBackend, cloud_env: RunningFake,
+                                                            clip, route: str, status: int) -> None:
+    from nemo_desktop import paths
+    from tests.cloud.helpers import collect
+
+    if route not in ("upload",):
+        await backend.add_media([clip], lambda s, f: None)
+    if route.startswith("render"):
+        await collect(backend.chat("add calm piano"))
+    cloud_env.scenario(garbage={route: status})
+    with pytest.raises(CloudError) as info:
+        if route == "upload":
+            await backend.add_media([clip], lambda s, f: None)
+        elif route == "run_sse":
+            await collect(backend.chat("add calm piano"))
+        elif route == "state":
+            await backend.state()
+        else:
+            await backend.export(await backend.state(), paths.get().downloads, lambda s, f: None)
+    msg = info.value.message("en")
+    assert "<html>" not in msg and "nginx" not in msg and "\n" not in msg
+    assert info.value.message("zh_CN")
+    assert cloud_env.ledger.chat_posts <= 1 and cloud_env.ledger.hits("render_submit") <= 2
+    assert not list(paths.get().downloads.iterdir())

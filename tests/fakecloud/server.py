@@ -3,6 +3,11 @@
 Realistic envelopes and ADK-style SSE (or the simplified ``type`` dialect), header checks on every
 request, a ledger of what was asked and charged, and scenario switches for the failures a desktop client
 must survive. It is a test tool: state lives in memory and is reset per test.
+
+Strict by default (``Scenario.strict``): render ids must have a form §3.7 documents — ``render_<ms>`` with
+the current time in milliseconds, or ``render_<uuid>`` — else the submit gets HTTP 400. The session can be
+made to disappear (1002) at a chosen step, ``drop_session_at`` = upload | chat | state | render, after
+``drop_session_skip`` requests of that step and ``drop_session_times`` times over.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import email.parser
 import email.policy
 import json
+import re
 import secrets
 import threading
 import time
@@ -62,6 +68,12 @@ class Scenario:
     fail: dict[str, list[int]] = field(default_factory=dict)  # route → statuses to answer first
     retry_after: str = ""  # Retry-After header on the injected failures
     garbage: dict[str, int] = field(default_factory=dict)  # route → HTTP status of an HTML page
+    strict: bool = True  # render ids exactly as §3.7 documents them (render_<ms> or render_<uuid>), else 400
+    drop_session_at: str = ""  # upload | chat | state | render: the session disappears at that step (1002)
+    drop_session_skip: int = 0  # let this many requests of that step through first
+    drop_session_times: int = 1  # how many times the session is dropped there
+    refuse_ids: int = 0  # this many render submits are refused as duplicate ids (409) first
+    render_fail_reply: str = "status"  # status: a "failed" status with `error`; envelope: success=false + error
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -80,7 +92,28 @@ PRESETS: dict[str, dict[str, Any]] = {
     "html_body": {"garbage": {"credits": 200}},
     "truncated_download": {"output_url": "truncated", "fallback": "truncated"},
     "chinese_split": {"turn": "chinese", "dialect": "simple"},
+    "session_gone_at_upload": {"drop_session_at": "upload"},
+    "session_gone_at_chat": {"drop_session_at": "chat"},
+    "session_gone_at_state": {"drop_session_at": "state"},
+    "session_gone_at_render": {"drop_session_at": "render"},
+    "duplicate_render_id": {"refuse_ids": 1},
 }
+
+# §3.7: "render_<timestamp>" (milliseconds since the epoch, e.g. render_1767000000000) or "render_<uuid>".
+RENDER_ID = re.compile(r"render_(?:(?P<ms>\d{13})|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+RENDER_ID_SLACK_MS = 24 * 3600 * 1000  # a timestamp id must be about now (clocks differ, not by a day)
+
+
+def render_id_problem(rid: object, now_ms: int) -> str:
+    """Why a strict server refuses ``rid``, or "" when it has the documented form."""
+    if not isinstance(rid, str) or not rid:
+        return "id required"
+    match = RENDER_ID.fullmatch(rid)
+    if match is None:
+        return "invalid render id: expected render_<timestamp> or render_<uuid>"
+    if match["ms"] and abs(int(match["ms"]) - now_ms) > RENDER_ID_SLACK_MS:
+        return "invalid render id: the timestamp is not the current time in milliseconds"
+    return ""
 
 
 @dataclass
@@ -101,6 +134,7 @@ class Ledger:
     session_bodies: list[dict[str, Any]] = field(default_factory=list)
     render_bodies: list[dict[str, Any]] = field(default_factory=list)
     upload_names: list[str] = field(default_factory=list)
+    sessions_dropped: list[str] = field(default_factory=list)  # the step at which each drop happened
 
     def hits(self, route: str) -> int:
         return sum(1 for r in self.requests if r.route == route)
@@ -282,6 +316,18 @@ class FakeCloud:
         for session in self.sessions.values():
             session["gone"] = True
 
+    def _maybe_drop(self, step: str) -> None:
+        """``drop_session_at``: every existing session is gone when this step is reached (after the skips)."""
+        sc = self.sc
+        if sc.drop_session_at != step or sc.drop_session_times <= 0:
+            return
+        if sc.drop_session_skip > 0:
+            sc.drop_session_skip -= 1
+            return
+        sc.drop_session_times -= 1
+        self.ledger.sessions_dropped.append(step)
+        self.expire_sessions()
+
     # --- chat ------------------------------------------------------------------------------------------
 
     async def run_sse(self, request: Request) -> Response:
@@ -289,6 +335,7 @@ class FakeCloud:
         if self.sc.session_gone:
             self.sc.session_gone = False
             self.expire_sessions()
+        self._maybe_drop("chat")
         if request.headers.get("accept") != "text/event-stream":
             return JSONResponse({"code": 400, "message": "Accept must be text/event-stream"}, status_code=400)
         msg = body.get("new_message", {}).get("parts", [{}])[0].get("text")
@@ -397,6 +444,7 @@ class FakeCloud:
     # --- media, credits, state -------------------------------------------------------------------------
 
     async def upload(self, request: Request) -> Response:
+        self._maybe_drop("upload")
         session = self._session(request, request.path_params["sid"])
         if session is None:
             return self._envelope_error(1002, "session not found", 404)
@@ -436,6 +484,7 @@ class FakeCloud:
         if self.sc.session_gone:
             self.sc.session_gone = False
             self.expire_sessions()
+        self._maybe_drop("state")
         session = self._session(request, sid)
         if session is None:
             return self._envelope_error(1002, "session not found", 404)
@@ -456,12 +505,20 @@ class FakeCloud:
             self.sc.render_submit_fail -= 1
             return JSONResponse({"success": False, "error": "render service busy"}, status_code=500)
         rid = body.get("id")
+        self._maybe_drop("render")
         session = self._session(request, str(body.get("sessionId")))
         if session is None:
             return self._envelope_error(1002, "session not found", 404)
         if not rid or not isinstance(body.get("draft"), dict):
             return JSONResponse({"success": False, "error": "id and draft required"}, status_code=400)
-        if rid in self.renders:
+        if self.sc.strict:
+            problem = render_id_problem(rid, int(time.time() * 1000))
+            if not problem and ("session_id" in body or not isinstance(body.get("output", {}), dict)):
+                problem = "sessionId (camelCase) and an output object expected"
+            if problem:
+                return JSONResponse({"success": False, "error": problem}, status_code=400)
+        if rid in self.renders or self.sc.refuse_ids > 0:
+            self.sc.refuse_ids = max(0, self.sc.refuse_ids - 1)
             return JSONResponse({"code": 409, "success": False, "error": "duplicate render id"}, status_code=409)
         self.renders[rid] = {"polls": 0, "sid": body["sessionId"], "created": int(time.time() * 1000)}
         return JSONResponse({"success": True, "data": {"id": rid, "status": "pending", "progress": 5}})
@@ -492,6 +549,8 @@ class FakeCloud:
             body = {"success": True, "data": data}
         if error:
             (body.get("data") or body)["error"] = error
+            if self.sc.render_fail_reply == "envelope":
+                body = {"success": False, "error": error, "data": {"id": rid, "status": "failed"}}
         return JSONResponse(body)
 
     async def render_cancel(self, request: Request) -> Response:
