@@ -70,7 +70,8 @@ def parse_render_status(data: Any) -> RenderStatus:
         data = {**outer, **{k: v for k, v in data["data"].items() if v not in (None, "")}}
     if not isinstance(data, dict):
         raise ServerError("render status reply was not an object")
-    output = data.get("output") if isinstance(data.get("output"), dict) else {}
+    found = data.get("output")
+    output: dict[str, Any] = found if isinstance(found, dict) else {}
     url = data.get("outputUrl") or data.get("output_url") or output.get("url") or ""
     progress = data.get("progress")
     try:
@@ -196,7 +197,8 @@ class NemoApi:
         data = await self._call("GET", f"/api/state/{APP}/me/{session_id}/latest", idempotent=True)
         if not isinstance(data, dict):
             raise ServerError("the state reply was not an object")
-        state = data.get("state") if isinstance(data.get("state"), dict) else {}
+        found = data.get("state")
+        state: dict[str, Any] = found if isinstance(found, dict) else {}
         draft_raw = state.get("draft") if isinstance(state.get("draft"), dict) and state.get("draft") else None
         infos = [v for v in state.get("video_infos") or [] if isinstance(v, dict)]
         return StateSnapshot(data, draft_raw, Draft.from_compact(draft_raw), infos, str(data.get("task_name") or ""))

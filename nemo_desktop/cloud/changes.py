@@ -9,7 +9,7 @@ from __future__ import annotations
 from nemo_desktop.core.draft import AUDIO, TEXT, VIDEO, Draft, Segment
 from nemo_desktop.i18n import N_, tr
 
-_KIND_WORDS = {VIDEO: N_("video"), AUDIO: N_("music"), TEXT: N_("title")}
+_KIND_WORDS: dict[int, str] = {VIDEO: N_("video"), AUDIO: N_("music"), TEXT: N_("title")}
 
 
 _ITEM = N_("item")

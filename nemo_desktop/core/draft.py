@@ -37,7 +37,7 @@ class Role(str, Enum):
 
 
 VIDEO, AUDIO, TEXT = TrackKind.VIDEO, TrackKind.AUDIO, TrackKind.TEXT
-TRACK_NAMES = {VIDEO: "Video", AUDIO: "Audio", TEXT: "Text"}
+TRACK_NAMES: dict[int, str] = {VIDEO: "Video", AUDIO: "Audio", TEXT: "Text"}
 
 _SEG_KNOWN = {"st", "d", "so", "src", "v", "m"}
 _SEG_ALIASES = {"st": ("start", "s"), "src": ("url",), "v": ("volume",)}

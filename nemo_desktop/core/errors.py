@@ -27,7 +27,7 @@ class NemoError(Exception):
         """One sentence in ``lang`` (default: the UI language), placeholders filled."""
         return tr(self.template, lang).format(**self.fields)
 
-    def __reduce__(self):  # keep pickling (process pools) working with keyword fields
+    def __reduce__(self) -> tuple[Any, ...]:  # keep pickling (process pools) working with keyword fields
         return (_rebuild, (type(self), self.detail, self.fields))
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from nemo_desktop.core import media
 from nemo_desktop.core.draft import Draft
@@ -44,6 +44,7 @@ from nemo_desktop.core.ports import Backend, Credits, Rearrangeable, Restorable,
 from nemo_desktop.i18n import current_language, language_of, tr
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class IfNoMusic(Enum):
@@ -116,7 +117,7 @@ class Session:
         elif not loop.is_closed():
             loop.call_soon_threadsafe(self._sink, event)
 
-    async def _job(self, coro_fn: Callable[[], Any]) -> Any:
+    async def _job(self, coro_fn: Callable[[], Awaitable[T]]) -> T:
         """Run one job at a time; errors become a Failed event and are raised as NemoError."""
         if self._lock.locked():
             err = Busy()
@@ -134,9 +135,9 @@ class Session:
                 raise
             except Exception as exc:  # a bug: log it whole, show one sentence
                 log.exception("unexpected error in a job")
-                err = InternalError(type(exc).__name__)
-                self._sink(Failed(err))
-                raise err from exc
+                bug = InternalError(type(exc).__name__)
+                self._sink(Failed(bug))
+                raise bug from exc
 
     # --- life cycle ------------------------------------------------------------------------------------
 

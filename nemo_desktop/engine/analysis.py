@@ -352,7 +352,7 @@ class _Scanner:
         y = frames[:, 0].astype(np.int16)
         bins = (frames[:, 0] >> 3).reshape(k, -1).astype(np.int64) + (np.arange(k) * 32)[:, None]
         hist = np.bincount(bins.ravel(), minlength=32 * k).reshape(k, 32) / bins.shape[1]
-        if self._prev is not None and self._prev.shape == y.shape[1:]:
+        if self._prev is not None and self._prev_hist is not None and self._prev.shape == y.shape[1:]:
             prev_y, prev_h = np.concatenate([self._prev[None], y[:-1]]), np.vstack([self._prev_hist, hist[:-1]])
             mad = np.abs(y - prev_y).mean(axis=(1, 2))
             hd = np.abs(hist - prev_h).sum(axis=1) / 2

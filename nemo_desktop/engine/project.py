@@ -97,8 +97,11 @@ class Project:
         self.music = None
         return self.draft
 
+    async def _probe(self, path: Path) -> MediaInfo:
+        return await self.worker.run(lambda _token: probe(path))
+
     async def probe_and_analyse(self, paths_: list[Path], progress: ProgressFn) -> list[MediaInfo]:
-        infos = [await self.worker.run(lambda _token, p=path: probe(p)) for path in paths_]
+        infos = [await self._probe(path) for path in paths_]
 
         def analyse_all(cancel: CancelToken) -> None:
             for i, info in enumerate(infos):
@@ -140,7 +143,7 @@ class Project:
         sources = [s.source for s in draft.source_segments()]
         if not sources:
             return None
-        self.infos = [await self.worker.run(lambda _token, s=src: probe(Path(s))) for src in dict.fromkeys(sources)]
+        self.infos = [await self._probe(Path(src)) for src in dict.fromkeys(sources)]
         self.rebuild_draft()
         info = draft.music_info()
         if info is not None and info.brief:
@@ -152,7 +155,7 @@ class Project:
     async def plain_visual(self, seconds: float) -> None:
         """A plain picture as long as the music asked for, when there are no clips."""
         path = await make_plain_visual(self.cache / "generated", seconds, ffmpeg_path=self.ffmpeg)
-        info = await self.worker.run(lambda _token: probe(path))
+        info = await self._probe(path)
         self.infos = [i for i in self.infos if i.path != self.generated] + [info]
         self.generated = path
         self.rebuild_draft()

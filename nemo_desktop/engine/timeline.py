@@ -33,7 +33,8 @@ def output_geometry(infos: list[MediaInfo]) -> tuple[int, int, Fraction]:
     fps = DEFAULT_FPS
     if first is not None and first.kind is Kind.VIDEO and first.fps_exact:
         fps = first.fps_exact
-    elif first is not None and first.kind is Kind.IMAGE and moving is not None and moving.kind is Kind.VIDEO:
+    elif (first is not None and first.kind is Kind.IMAGE and moving is not None and moving.kind is Kind.VIDEO
+          and moving.fps_exact):
         fps = moving.fps_exact  # a still first: follow the first real video's rate
     if fps not in STANDARD_RATES:  # variable-rate phone clips average to odd rates: use a whole number
         fps = Fraction(max(1, round(fps)))

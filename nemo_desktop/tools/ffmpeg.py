@@ -19,8 +19,9 @@ import subprocess
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from nemo_desktop.core.errors import DiskFull, ToolFailed
 from nemo_desktop.core.events import ProgressFn, no_progress
@@ -49,7 +50,7 @@ def find_ffmpeg(ffmpeg_path: str | None = None) -> str:
     with contextlib.suppress(Exception):  # a missing or broken wheel falls back to PATH
         import imageio_ffmpeg
 
-        return imageio_ffmpeg.get_ffmpeg_exe()
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
     found = shutil.which("ffmpeg")
     if found:
         return found
@@ -67,7 +68,7 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def no_window() -> dict:
+def no_window() -> dict[str, Any]:
     """Keyword arguments that keep a child ffmpeg from flashing a console window on Windows."""
     if sys.platform == "win32":
         return {"creationflags": subprocess.CREATE_NO_WINDOW}  # type: ignore[attr-defined]
@@ -77,7 +78,7 @@ def no_window() -> dict:
 _PR_SET_PDEATHSIG = 1
 
 
-def _load_prctl():  # resolved once in the parent, so the child only makes one foreign call
+def _load_prctl() -> Callable[..., int] | None:  # resolved once in the parent: the child makes one foreign call
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -95,13 +96,13 @@ def _die_with_parent() -> None:
         _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
-def child_options() -> dict:
+def child_options() -> dict[str, Any]:
     """How every ffmpeg child is started: no console window (Windows); on POSIX its own session, so a
     terminal's Ctrl-C reaches only us and we stop it cleanly, and (Linux) it dies with us, so no ffmpeg
     goes on writing a ``.part`` after our process was killed."""
     if sys.platform == "win32":
         return no_window()
-    options: dict = {"start_new_session": True}
+    options: dict[str, Any] = {"start_new_session": True}
     if _prctl is not None:
         options["preexec_fn"] = _die_with_parent
     return options
@@ -146,7 +147,10 @@ async def run_ffmpeg(
         raise
 
 
-async def _run(args, total_seconds, progress, stage, ffmpeg_path, output_dir, expected_bytes) -> None:
+async def _run(
+    args: Sequence[str], total_seconds: float | None, progress: ProgressFn, stage: str, ffmpeg_path: str | None,
+    output_dir: Path | None, expected_bytes: int,
+) -> None:
     exe = find_ffmpeg(ffmpeg_path)
     proc = await asyncio.create_subprocess_exec(
         exe, *BASE_ARGS, *args,

@@ -66,7 +66,7 @@ def install_translations(app, lang: str) -> list:  # QApplication
     """Qt's own strings (QMessageBox and QFileDialog buttons) in the UI language; ours come from gettext."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
-    loaded = []
+    loaded: list[QTranslator] = []
     if lang == "en":
         return loaded
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     qt_argv = ["-platform", args.platform] if args.platform else []
-    app = QApplication.instance() or QApplication([sys.argv[0], *qt_argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *qt_argv])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANISATION)

@@ -229,9 +229,9 @@ class Bridge(QObject):
             self.failed.emit(err)
             raise
         except ImportError as exc:
-            err = InternalError(_("the built-in engine is not installed"))
-            self.failed.emit(err)
-            raise err from exc
+            missing = InternalError(_("the built-in engine is not installed"))
+            self.failed.emit(missing)
+            raise missing from exc
 
     async def _reachable(self) -> bool:
         if self._reachability is not None:

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
-        self.add_action = QAction(_("&Add clips…"), self, shortcut=QKeySequence.StandardKey.Open)
+        self.add_action = QAction(_("&Add clips…"), self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         self.add_action.triggered.connect(self.drop_zone.choose_files)
         self.export_action = QAction(_("&Export"), self, shortcut=QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.export)

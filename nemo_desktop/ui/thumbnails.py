@@ -39,5 +39,5 @@ async def first_frame(path: Path, height: int = 54) -> QImage | None:
     png = await loop.run_in_executor(None, decode_first_frame, path, height)
     if png is None:
         return None
-    image = QImage.fromData(png, "PNG")
+    image = QImage.fromData(png, "PNG")  # type: ignore[arg-type]  # the stubs say bytes; Qt wants str
     return None if image.isNull() else image

@@ -19,7 +19,7 @@ LABEL_W = 64
 RULER_H = 22
 ROW_H = 34
 GAP = 6
-COLOURS = {VIDEO: QColor("#4a7fc1"), AUDIO: QColor("#3f9d6b"), TEXT: QColor("#b7813a")}
+COLOURS: dict[int, QColor] = {VIDEO: QColor("#4a7fc1"), AUDIO: QColor("#3f9d6b"), TEXT: QColor("#b7813a")}
 MUSIC = QColor("#8a5cc2")
 
 
@@ -30,7 +30,8 @@ def clock(seconds: float) -> str:
 
 
 def track_label(track: Track) -> str:
-    return {VIDEO: _("Video"), AUDIO: _("Audio"), TEXT: _("Text")}.get(track.kind, _("Other"))
+    labels: dict[int, str] = {VIDEO: _("Video"), AUDIO: _("Audio"), TEXT: _("Text")}
+    return labels.get(track.kind, _("Other"))
 
 
 def is_music(track: Track, seg: Segment) -> bool:
@@ -101,7 +102,7 @@ class TimelineView(QWidget):
 
     def rows(self) -> list[Track]:
         """Tracks in the order drawn: video, audio, text, then anything else."""
-        order = {VIDEO: 0, AUDIO: 1, TEXT: 2}
+        order: dict[int, int] = {VIDEO: 0, AUDIO: 1, TEXT: 2}
         return sorted(self.draft.tracks, key=lambda t: order.get(t.kind, 3))
 
     def _update_description(self) -> None:
