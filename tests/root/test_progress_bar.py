@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from nemo_desktop.progress_bar import ProgressBar, clock_text, fit_label, text_width
+from nemo_desktop.cli.progress_bar import ProgressBar, clock_text, fit_label, text_width
 
 
 class FakeTty(io.StringIO):
