@@ -15,12 +15,13 @@ the nearest eighth note, so they still land on an onset where possible.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from nemo_desktop.engine.brief import MusicBrief
+from nemo_desktop.engine.music.request import MusicRequest as MusicBrief
+from nemo_desktop.engine.music.score import Note, Score
 from nemo_desktop.engine.music.styles import STYLES, Style
 from nemo_desktop.engine.music.theory import Chord, key_pc, nearest_in, parse_chord, scale_pitches, voice_lead
 
@@ -194,88 +195,6 @@ def bar_starts(beats: Sequence[float], anchors: Sequence[float]) -> list[int]:
             starts.pop()
         starts.append(last)
     return starts
-
-
-# ------------------------------------------------------------------------------------------- score
-
-
-@dataclass(frozen=True)
-class Note:
-    """One note event. For drums ``instrument`` is the drum voice and ``pitch`` is unused (0)."""
-
-    start: float  # seconds
-    dur: float  # seconds
-    pitch: int  # MIDI
-    vel: float  # 0..1
-    instrument: str
-    pan: float = 0.0  # -1 left .. 1 right
-
-
-@dataclass(frozen=True)
-class Score:
-    """Everything needed to synthesize the piece, plus a cue sheet."""
-
-    bpm: float
-    key: str
-    mode: str
-    style: str
-    seed: int
-    duration: float
-    fps: float
-    beats: tuple[float, ...]
-    bars: tuple[float, ...]
-    sections: tuple[tuple[str, float, float], ...]
-    notes: Mapping[str, tuple[Note, ...]] = field(default_factory=dict)
-    anchors: tuple[float, ...] = ()
-    final_hit: float = 0.0
-    fade_out: bool = False
-    fade_start: float = 0.0
-    chords: tuple[tuple[float, str], ...] = ()
-
-    def cue_sheet(self, cuts: Sequence[float]) -> dict:
-        """JSON-able timing: cuts (with the nearest beat), beats, bars, sections, in seconds and frames."""
-
-        def frame(t: float) -> int:
-            return int(round(t * self.fps))
-
-        beats = np.asarray(self.beats) if self.beats else np.zeros(1)
-        cut_rows = []
-        for c in cuts:
-            near = float(beats[int(np.argmin(np.abs(beats - c)))])
-            cut_rows.append(
-                {
-                    "t": round(float(c), 4),
-                    "frame": frame(c),
-                    "beat": round(near, 4),
-                    "beat_frame": frame(near),
-                    "offset_ms": round((near - c) * 1000, 1),
-                }
-            )
-        return {
-            "style": self.style,
-            "key": self.key,
-            "mode": self.mode,
-            "bpm": round(self.bpm, 2),
-            "seed": self.seed,
-            "duration": self.duration,
-            "fps": self.fps,
-            "frames": frame(self.duration),
-            "cuts": cut_rows,
-            "beats": [{"t": round(b, 4), "frame": frame(b)} for b in self.beats],
-            "bars": [{"t": round(b, 4), "frame": frame(b)} for b in self.bars],
-            "sections": [
-                {
-                    "name": n,
-                    "start": round(s, 4),
-                    "end": round(e, 4),
-                    "start_frame": frame(s),
-                    "end_frame": frame(e),
-                }
-                for n, s, e in self.sections
-            ],
-            "chords": [{"t": round(t, 4), "frame": frame(t), "chord": c} for t, c in self.chords],
-            "final_hit": {"t": round(self.final_hit, 4), "frame": frame(self.final_hit)},
-        }
 
 
 # ------------------------------------------------------------------------------------ composition

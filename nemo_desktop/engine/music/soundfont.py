@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nemo_desktop.engine.music.compose import Note, Score
+from nemo_desktop.engine.music.score import Note, Score
 from nemo_desktop.engine.music.synth import STEMS, finish_stems
 from nemo_desktop.i18n import N_
 

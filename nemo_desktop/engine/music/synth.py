@@ -15,7 +15,7 @@ import numpy as np
 from scipy import fft as sfft
 from scipy import signal
 
-from nemo_desktop.engine.music.compose import Note, Score
+from nemo_desktop.engine.music.score import Note, Score
 from nemo_desktop.engine.music.styles import STYLES
 
 STEMS = ("drums", "bass", "chords", "melody")
