@@ -6,11 +6,7 @@ intensity curve (intro, build, main, breakdown, outro), chords from the style's 
 voice leading, a bass line, a melody built from a motif that repeats and varies, and drums with fills into
 cuts. Every choice goes through one ``numpy.random.default_rng(seed)``: same inputs and seed, same notes.
 
-The tempo map: a constant tempo cannot hit irregular cuts, so the grid is built segment by segment between
-*anchored* cuts. Each segment holds a whole number of beats and its local tempo stays within a few percent
-of one base tempo (a player following a conductor, not a jump). A dynamic programme chooses which cuts to
-anchor and how many beats each segment gets; cuts it leaves unanchored are charged by their distance to
-the nearest eighth note, so they still land on an onset where possible.
+The tempo map is fitted in ``tempo_map.py``.
 """
 
 from __future__ import annotations
@@ -23,179 +19,8 @@ import numpy as np
 from nemo_desktop.engine.music.request import MusicRequest as MusicBrief
 from nemo_desktop.engine.music.score import Note, Score
 from nemo_desktop.engine.music.styles import STYLES, Style
+from nemo_desktop.engine.music.tempo_map import BeatGrid, Clock, anchor_beats, bar_starts, fit_beats
 from nemo_desktop.engine.music.theory import Chord, key_pc, nearest_in, parse_chord, scale_pitches, voice_lead
-
-# ------------------------------------------------------------------------------------------ timing
-
-MAX_TEMPO_DEVIATION = 0.10  # local tempo within ±9 % of the base tempo (cost grows quadratically)
-_LOOKBACK = 8
-
-
-@dataclass(frozen=True)
-class BeatGrid:
-    """Beat times (seconds) up to and including the final hit, and which cuts sit exactly on a beat."""
-
-    bpm: float
-    beats: tuple[float, ...]
-    anchors: tuple[float, ...]  # cut times placed exactly on beats (segment boundaries)
-    final_hit: float  # time of the closing chord (the last beat)
-
-
-def ring_window(duration: float) -> tuple[float, float, float]:
-    """(shortest, preferred, longest) ring-out after the final hit for a piece of ``duration`` seconds."""
-    lo = min(1.2, 0.3 * duration)
-    hi = min(3.5, 0.45 * duration)
-    pref = min(max(2.0, lo), hi)
-    return lo, pref, hi
-
-
-def _clean_cuts(cuts: Sequence[float], end: float) -> list[float]:
-    out: list[float] = []
-    for c in sorted(float(c) for c in cuts):
-        if 0.2 < c < end - 0.2 and (not out or c - out[-1] > 0.15):
-            out.append(c)
-    return out
-
-
-def _miss_cost(cut: float, a: float, period: float, swing: float = 0.0) -> float:
-    """Cost of a cut left unanchored inside a segment starting at ``a`` with beat ``period``.
-
-    It is charged by its distance to the nearest (swung) eighth note, where the music has an onset.
-    """
-    rel = (cut - a) / period
-    beat = np.floor(rel)
-    grid = np.array([beat, beat + 0.5 + swing * 0.3, beat + 1.0])
-    d = float(np.min(np.abs(grid - rel))) * period
-    return 0.6 + ((d / 0.035) ** 2 if d < 0.045 else 12.0)
-
-
-def _solve(
-    points: list[float], duration: float, base: float, swing: float = 0.0
-) -> tuple[float, list[tuple[int, int, int]], float]:
-    """Dynamic programme for one base period: (cost, segments (i, j, beats), final hit time)."""
-    period = 60.0 / base
-    k = len(points)  # points[0] = 0, points[1:] = cuts, node k = the end
-    ring_lo, ring_pref, ring_hi = ring_window(duration)
-    best = [np.inf] * (k + 1)
-    back: list[tuple[int, int]] = [(-1, 0)] * (k + 1)
-    best[0] = 0.0
-    final_time = [0.0] * (k + 1)
-    for j in range(1, k + 1):
-        is_end = j == k
-        for i in range(max(0, j - _LOOKBACK), j):
-            if best[i] == np.inf:
-                continue
-            a = points[i]
-            inner = points[i + 1 : j]
-            if is_end:  # the final hit: exact base tempo, ring-out window
-                lo_t, hi_t = duration - ring_hi, duration - ring_lo
-                n_lo = max(1, int(np.ceil((lo_t - a) / period - 1e-9)))
-                n_hi = int(np.floor((hi_t - a) / period + 1e-9))
-                options = []
-                for n in range(n_lo, n_hi + 1):
-                    e = a + n * period
-                    ring = duration - e
-                    options.append((0.4 * ((ring - ring_pref) / 1.0) ** 2 + (0.3 if n % 4 else 0.0), n, e))
-                if not options:  # too short for an exact beat: stretch the last segment
-                    n = max(1, round((duration - ring_pref - a) / period))
-                    e = duration - ring_pref
-                    if e - a < 0.2:
-                        continue
-                    dev = abs(period / ((e - a) / n) - 1)
-                    options.append((5.0 + (dev / 0.02) ** 2, n, e))
-                seg_cost, n, e = min(options)
-                local = (e - a) / n
-                cost = best[i] + seg_cost + sum(_miss_cost(c, a, local, swing) for c in inner)
-                if cost < best[j]:
-                    best[j], back[j], final_time[j] = cost, (i, n), e
-                continue
-            b = points[j]
-            length = b - a
-            n0 = max(1, round(length / period))
-            for n in (n0 - 1, n0, n0 + 1):
-                if n < 1:
-                    continue
-                local = length / n
-                dev = abs(period / local - 1)
-                if dev > MAX_TEMPO_DEVIATION:
-                    continue
-                cost = best[i] + (dev / 0.045) ** 2 + (0.25 if n % 2 else 0.0)
-                cost += sum(_miss_cost(c, a, local, swing) for c in inner)
-                if cost < best[j]:
-                    best[j], back[j] = cost, (i, n)
-    segs: list[tuple[int, int, int]] = []
-    j = k
-    while j > 0:
-        i, n = back[j]
-        if i < 0:
-            return np.inf, [], 0.0
-        segs.append((i, j, n))
-        j = i
-    return best[k], segs[::-1], final_time[k]
-
-
-def fit_beats(
-    duration: float, cuts: Sequence[float], bpm_range: tuple[float, float], target: float, swing: float = 0.0
-) -> BeatGrid:
-    """The beat grid for a video of ``duration`` s with hard ``cuts``, tempo within ``bpm_range``."""
-    ring_lo, ring_pref, ring_hi = ring_window(duration)
-    if duration - ring_pref < 0.3:
-        return BeatGrid(float(target), (0.0,), (), 0.0)
-    want_lo, want_hi = sorted(bpm_range)
-    lo, hi = want_lo * 0.9, want_hi * 1.1  # the brief's range is a preference, not a wall
-    cleaned = _clean_cuts(cuts, duration - ring_lo)
-    points = [0.0, *cleaned]  # node len(points) is the end (the final hit)
-    count = 31 if len(cleaned) < 60 else 13
-    if not cleaned:
-        lo, hi = want_lo, want_hi
-        count = 1 if hi - lo < 0.01 else 13
-    candidates = np.linspace(lo, hi, count) if count > 1 else np.array([lo])
-    best: tuple[float, float, list[tuple[int, int, int]], float] | None = None
-    for base in candidates:
-        cost, segs, end = _solve(points, duration, float(base), swing)
-        outside = max(want_lo - base, base - want_hi, 0.0) / max(want_lo, 1.0)
-        cost += 2.0 * abs(base - target) / max(target, 1.0) + (outside / 0.03) ** 2
-        if segs and (best is None or cost < best[0]):
-            best = (cost, float(base), segs, end)
-    if best is None:  # cannot happen for sane input; fall back to a plain grid
-        base = float(target)
-        period = 60.0 / base
-        n = max(1, int((duration - ring_pref) / period))
-        return BeatGrid(base, tuple(i * period for i in range(n + 1)), (), n * period)
-    _, base, segs, end = best
-    beats: list[float] = []
-    anchors: list[float] = []
-    for i, j, n in segs:
-        a = points[i]
-        b = end if j == len(points) else points[j]
-        step = (b - a) / n
-        beats.extend(a + m * step for m in range(n))
-        if j != len(points):
-            anchors.append(b)
-    beats.append(end)
-    return BeatGrid(base, tuple(round(b, 6) for b in beats), tuple(anchors), round(end, 6))
-
-
-def bar_starts(beats: Sequence[float], anchors: Sequence[float]) -> list[int]:
-    """Indices of downbeats: bars of four, restarted on anchored cuts (main cuts on bar lines).
-
-    A cut two or three beats into a bar shortens that bar; a cut one beat in stays on beat two rather
-    than leave a one-beat bar. The final hit is always a downbeat (a one-beat bar before it merges back).
-    """
-    arr = np.asarray(beats)
-    anchor_idx = {int(np.argmin(np.abs(arr - a))) for a in anchors}
-    last = len(beats) - 1
-    starts = [0]
-    for idx in range(1, last):
-        pos = idx - starts[-1]
-        if pos >= 4 or (idx in anchor_idx and pos >= 2):
-            starts.append(idx)
-    if last > 0:
-        if last - starts[-1] == 1 and len(starts) > 1:
-            starts.pop()
-        starts.append(last)
-    return starts
-
 
 # ------------------------------------------------------------------------------------ composition
 
@@ -219,20 +44,6 @@ class _Bar:
     section: str = "main"
     chord: Chord | None = None
     phrase_pos: int = 0  # bar number inside its 4-bar phrase
-
-
-class _Clock:
-    """Fractional beat index ↔ seconds along the tempo map (extrapolated past the last beat)."""
-
-    def __init__(self, beats: Sequence[float]) -> None:
-        b = list(beats)
-        step = b[-1] - b[-2] if len(b) > 1 else 0.5
-        b.extend([b[-1] + step, b[-1] + 2 * step])
-        self._b = np.asarray(b)
-        self._i = np.arange(len(b), dtype=float)
-
-    def t(self, beat: float) -> float:
-        return float(np.interp(beat, self._i, self._b))
 
 
 def _level_at(intensity: Sequence[tuple[float, float]], frac: float) -> float:
@@ -321,7 +132,7 @@ def _assign_chords(bars: list[_Bar], spec: Style, brief: MusicBrief, rng: np.ran
 
 def _chord_events(
     bars: list[_Bar],
-    clock: _Clock,
+    clock: Clock,
     spec: Style,
     voice: str,
     pad: str | None,
@@ -409,7 +220,7 @@ def _bass_pitch(pc: int, low: int = 33) -> int:
 
 
 def _bass_events(
-    bars: list[_Bar], clock: _Clock, spec: Style, voice: str, anchors: set[int], swing: float
+    bars: list[_Bar], clock: Clock, spec: Style, voice: str, anchors: set[int], swing: float
 ) -> list[Note]:
     notes: list[Note] = []
     for n, bar in enumerate(bars):
@@ -502,7 +313,7 @@ def _vary(motif: list[tuple[float, float, int]], rng: np.random.Generator) -> li
 
 def _melody_events(
     bars: list[_Bar],
-    clock: _Clock,
+    clock: Clock,
     spec: Style,
     voice: str,
     brief: MusicBrief,
@@ -560,7 +371,7 @@ def _melody_events(
 
 def _drum_events(
     bars: list[_Bar],
-    clock: _Clock,
+    clock: Clock,
     spec: Style,
     anchors: set[int],
     rng: np.random.Generator,
@@ -646,7 +457,7 @@ _PERCUSSIVE = {
 def _cut_accents(
     cuts: Sequence[float],
     bars: list[_Bar],
-    clock: _Clock,
+    clock: Clock,
     notes: dict[str, list[Note]],
     brief: MusicBrief,
     spec: Style,
@@ -728,15 +539,14 @@ def compose(brief: MusicBrief, duration: float, cuts: Sequence[float], fps: floa
     rng = np.random.default_rng(seed)
     lo, hi = brief.bpm_range if not brief.bpm else (brief.bpm, brief.bpm)
     grid = fit_beats(duration, cuts, (lo, hi), brief.target_bpm(), spec.swing)
-    clock = _Clock(grid.beats)
+    clock = Clock(grid.beats)
     bars = _plan_bars(grid, brief)
     _name_sections(bars)
     chord_voice, melody_voice = spec.chord_instrument, spec.melody_instrument
     if brief.instruments:
         chord_voice = _INSTRUMENT_VOICES[brief.instruments[0]][0]
         melody_voice = _INSTRUMENT_VOICES[brief.instruments[-1]][1]
-    beats_arr = np.asarray(grid.beats)
-    anchor_idx = {int(np.argmin(np.abs(beats_arr - a))) for a in grid.anchors}
+    anchor_idx = anchor_beats(grid)
     swing = spec.swing
     notes: dict[str, list[Note]] = {"drums": [], "bass": [], "chords": [], "melody": []}
     home = parse_chord("i" if brief.mode == "minor" else "I", key_pc(brief.key))

@@ -15,7 +15,6 @@ import numpy as np
 STEMS = ("drums", "bass", "chords", "melody")
 
 
-
 class Moment(TypedDict):
     """A time on the cue sheet, in seconds and in video frames."""
 
