@@ -3,10 +3,11 @@ fails loudly instead of quietly becoming a piano (or a hi-hat)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from nemo_desktop.engine.music import compose as compose_module
-from nemo_desktop.engine.music import soundfont
+from nemo_desktop.engine.music import instruments, soundfont
 from nemo_desktop.engine.music.instruments import DRUMS, VOICES, Drums, UnknownVoice, Voices
 from nemo_desktop.engine.music.parts.accents import PERCUSSIVE
 from nemo_desktop.engine.music.score import Note, Score
@@ -53,3 +54,23 @@ def test_a_score_with_an_unknown_voice_does_not_render(stem: str, voice: str) ->
     )
     with pytest.raises(UnknownVoice, match=voice):
         render_stems(score)
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_attacks_are_timed_at_the_real_sample_rate(rate: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2 ms attack is 2 ms at any rate (it used to be counted in 48 kHz samples whatever the rate)."""
+    seen: list[int] = []
+    real = instruments.attack
+
+    def spy(x: np.ndarray, seconds: float, sr: int) -> np.ndarray:
+        seen.append(sr)
+        return real(x, seconds, sr)
+
+    monkeypatch.setattr(instruments, "attack", spy)
+    voices, drums = Voices(rate, 0.5), Drums(rate, "cinematic")
+    for name, entry in VOICES.items():
+        if entry.decay:  # the struck voices are the ones with an attack ramp
+            voices.get(name, 60, 0.5)
+    for name in DRUMS:
+        drums.get(name)
+    assert seen and set(seen) == {rate}

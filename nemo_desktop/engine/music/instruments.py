@@ -30,8 +30,6 @@ from nemo_desktop.engine.music.dsp import (
 )
 from nemo_desktop.engine.music.score import Note
 
-_ATTACK_SR = 48000  # attacks are still timed at 48 kHz whatever the rate, as they always were
-
 
 class UnknownVoice(LookupError):
     """A note names a voice no instrument plays (a typo in a style or a part): fail loudly."""
@@ -84,7 +82,7 @@ def _piano(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     hammer = kit.noise.uniform(-1, 1, hammer_n).astype(np.float32)
     hammer = bandpass(hammer, 1500, 5000, sr) * np.linspace(1, 0, hammer_n, dtype=np.float32) * 0.25
     x[:hammer_n] += hammer
-    return attack(x, 0.002, _ATTACK_SR)
+    return attack(x, 0.002, kit.sr)
 
 
 def _piano_bass(kit: _Kit, pitch: int, n: int) -> np.ndarray:
@@ -102,7 +100,7 @@ def _epiano(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     tine = np.sin(2 * np.pi * f0 * 7.0 * t) * np.exp(-t / 0.03) * 0.15
     env = np.exp(-t / (1.6 * 2 ** (-(pitch - 60) / 24)))
     trem = 1 + 0.12 * np.sin(2 * np.pi * 4.5 * t)
-    return attack(((x + tine) * env * trem * 0.7).astype(np.float32), 0.003, _ATTACK_SR)
+    return attack(((x + tine) * env * trem * 0.7).astype(np.float32), 0.003, kit.sr)
 
 
 def _bell(kit: _Kit, pitch: int, n: int) -> np.ndarray:
@@ -112,25 +110,25 @@ def _bell(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     index = 2.0 * np.exp(-t / 0.6)
     x = np.sin(2 * np.pi * f0 * t + index * np.sin(2 * np.pi * f0 * 3.5 * t))
     x = x * np.exp(-t / 1.4) * 0.5 + np.sin(2 * np.pi * f0 * 2 * t) * np.exp(-t / 0.5) * 0.1
-    return attack(x.astype(np.float32), 0.004, _ATTACK_SR)
+    return attack(x.astype(np.float32), 0.004, kit.sr)
 
 
 def _guitar(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     """A nylon string, plucked (Karplus–Strong); the style's brightness sets how hard."""
     x = karplus(hz(pitch), n, kit.sr, kit.noise, damping=2.2, bright=0.5 + 0.3 * kit.bright)
-    return attack(lowpass(x, 5000, kit.sr, 1) * 0.6, 0.001, _ATTACK_SR)
+    return attack(lowpass(x, 5000, kit.sr, 1) * 0.6, 0.001, kit.sr)
 
 
 def _pluck(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     """A brighter, shorter plucked string: the harp-like melody voice."""
     x = karplus(hz(pitch), n, kit.sr, kit.noise, damping=1.4, bright=0.6)
-    return attack(x * 0.7, 0.001, _ATTACK_SR)
+    return attack(x * 0.7, 0.001, kit.sr)
 
 
 def _finger_bass(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     """A plucked low string, dark and round: a bass that still has an attack."""
     x = karplus(hz(pitch), n, kit.sr, kit.noise, damping=2.5, bright=0.25)
-    return attack(lowpass(x, 900, kit.sr) * 1.3, 0.004, _ATTACK_SR)
+    return attack(lowpass(x, 900, kit.sr) * 1.3, 0.004, kit.sr)
 
 
 def _pad(kit: _Kit, pitch: int, n: int) -> np.ndarray:
@@ -246,7 +244,7 @@ def _kick(kit: _DrumKit) -> np.ndarray:
     phase = 2 * np.pi * np.cumsum(f) / kit.sr
     body = np.sin(phase) * np.exp(-t / (0.38 if kit.big else 0.28))
     click = lowpass(kit.noise(0.5), 3000, kit.sr) * np.exp(-t / 0.004) * 0.4
-    return attack((body + click).astype(np.float32), 0.001, _ATTACK_SR)
+    return attack((body + click).astype(np.float32), 0.001, kit.sr)
 
 
 def _snare(kit: _DrumKit) -> np.ndarray:
@@ -254,7 +252,7 @@ def _snare(kit: _DrumKit) -> np.ndarray:
     t = kit.t(0.35)
     tone = np.sin(2 * np.pi * 185 * t) * np.exp(-t / 0.05) * 0.5
     noise = bandpass(kit.noise(0.35), 1200, 9000, kit.sr) * np.exp(-t / 0.11)
-    return attack((tone + noise * 0.8).astype(np.float32), 0.001, _ATTACK_SR)
+    return attack((tone + noise * 0.8).astype(np.float32), 0.001, kit.sr)
 
 
 def _clap(kit: _DrumKit) -> np.ndarray:
@@ -262,7 +260,7 @@ def _clap(kit: _DrumKit) -> np.ndarray:
     t = kit.t(0.35)
     env = np.exp(-t / 0.09) + sum(np.exp(-np.maximum(t - d, 0) / 0.006) * (t >= d) for d in (0.0, 0.011, 0.022))
     x = bandpass(kit.noise(0.35), 900, 5000, kit.sr) * env * 0.6
-    return attack(x.astype(np.float32), 0.001, _ATTACK_SR)
+    return attack(x.astype(np.float32), 0.001, kit.sr)
 
 
 def _hat(kit: _DrumKit) -> np.ndarray:
@@ -291,7 +289,7 @@ def _rim(kit: _DrumKit) -> np.ndarray:
     t = kit.t(0.1)
     x = bandpass(kit.noise(0.1), 1500, 4000, kit.sr) * np.exp(-t / 0.012)
     x += np.sin(2 * np.pi * 1700 * t) * np.exp(-t / 0.015) * 0.4
-    return attack(x.astype(np.float32), 0.0005, _ATTACK_SR)
+    return attack(x.astype(np.float32), 0.0005, kit.sr)
 
 
 def _tom(kit: _DrumKit) -> np.ndarray:
@@ -301,14 +299,14 @@ def _tom(kit: _DrumKit) -> np.ndarray:
     f = f0 * (1 + 0.5 * np.exp(-t / 0.05))
     x = np.sin(2 * np.pi * np.cumsum(f) / kit.sr) * np.exp(-t / (0.35 if kit.big else 0.2))
     x += lowpass(kit.noise(len(t) / kit.sr), 2000, kit.sr) * np.exp(-t / 0.02) * 0.3
-    return attack(x.astype(np.float32), 0.001, _ATTACK_SR)
+    return attack(x.astype(np.float32), 0.001, kit.sr)
 
 
 def _crash(kit: _DrumKit) -> np.ndarray:
     """Bright noise that decays over seconds: the cymbal that marks a new section."""
     t = kit.t(2.5)
     x = lowpass(highpass(kit.noise(2.5), 3500, kit.sr), 13000, kit.sr) * np.exp(-t / 0.9) * 0.3
-    return attack(x.astype(np.float32), 0.002, _ATTACK_SR)
+    return attack(x.astype(np.float32), 0.002, kit.sr)
 
 
 # One synthesized sample per drum voice; how many alternates (hats and shakers vary, so repeats differ).
