@@ -79,8 +79,8 @@ def _piano(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     x += read(mellow, f0 * 1.0003, n, sr) * np.exp(-t / tau) * 0.6
     x += read(mellow, f0 * 0.9995, n, sr, phase0=0.05) * np.exp(-t / tau) * 0.12
     hammer_n = min(n, int(0.012 * sr))
-    hammer = kit.noise.uniform(-1, 1, hammer_n).astype(np.float32)
-    hammer = bandpass(hammer, 1500, 5000, sr) * np.linspace(1, 0, hammer_n, dtype=np.float32) * 0.25
+    noise = kit.noise.uniform(-1, 1, hammer_n).astype(np.float32)
+    hammer = bandpass(noise, 1500, 5000, sr) * np.linspace(1, 0, hammer_n, dtype=np.float32) * 0.25
     x[:hammer_n] += hammer
     return attack(x, 0.002, kit.sr)
 
