@@ -128,6 +128,7 @@ def render_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> di
 
 
 def _levelled(x: np.ndarray, stem: str, block: int = 4800) -> np.ndarray:
+    """Set a stem to the level our instruments give it (``STEM_LEVEL``), measured where it plays."""
     mono = x.mean(axis=1)
     blocks = mono[: len(mono) // block * block].reshape(-1, block)
     rms = np.sqrt((blocks.astype(np.float64) ** 2).mean(axis=1))

@@ -30,10 +30,12 @@ class _BassBar:
 
 
 def _whole(b: _BassBar) -> list[_Event]:
+    """The root held for the whole bar: the calm styles, and any bar too quiet to drive."""
     return [(0.0, b.bar.nbeats, b.root, b.vel)]
 
 
 def _half(b: _BassBar) -> list[_Event]:
+    """Root, then fifth on beat three: movement without busyness."""
     span = b.bar.nbeats
     events: list[_Event] = [(0.0, min(2, span), b.root, b.vel)]
     if span > 2:
@@ -54,6 +56,7 @@ def _eighths(b: _BassBar) -> list[_Event]:
 
 
 def _syncopated(b: _BassBar) -> list[_Event]:
+    """Root, octave and fifth on the off-beats, leading into the next chord: the pop and lo-fi bounce."""
     span, root, vel, sw = b.bar.nbeats, b.root, b.vel, b.swing * 0.3
     events: list[_Event] = [(0.0, 1.4, root, vel)]
     if span >= 3:
@@ -66,6 +69,7 @@ def _syncopated(b: _BassBar) -> list[_Event]:
 
 
 def _pulse(b: _BassBar) -> list[_Event]:
+    """Repeated roots on the beat (on eighths when loud): the cinematic and electronic drive."""
     step = 0.5 if b.bar.level >= 0.7 else 1.0
     events: list[_Event] = []
     k = 0.0
