@@ -12,12 +12,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 
-from nemo_desktop.engine.music.compose import Note, Score
-from nemo_desktop.engine.music.synth import STEMS, finish_stems
+from nemo_desktop.engine.music.finish import finish_stems
+from nemo_desktop.engine.music.instruments import UnknownVoice
+from nemo_desktop.engine.music.score import STEMS, Note, Score
 from nemo_desktop.i18n import N_
 
 # Our instrument names → General MIDI programs (0-based).
@@ -60,11 +61,37 @@ class SoundFontUnavailable(Exception):
         self.why = why
 
 
+class _Synth(Protocol):
+    """The part of ``tinysoundfont.Synth`` we play with (the package is optional and has no type hints)."""
+
+    def sfload(self, filename: str) -> int: ...
+    def sounds_off(self) -> None: ...
+    def generate(self, samples: int) -> bytes | memoryview: ...
+    def program_select(self, chan: int, sfid: int, bank: int, preset: int, is_drums: bool = False) -> None: ...
+    def control_change(self, chan: int, control: int, value: int) -> None: ...
+    def noteon(self, chan: int, key: int, vel: int) -> None: ...
+    def noteoff(self, chan: int, key: int) -> None: ...
+
+
+def _gm_program(name: str) -> int:
+    """The General-MIDI program for one of our voices; a voice without one is a bug, not a piano."""
+    if name not in GM_PROGRAMS:
+        raise UnknownVoice(name, GM_PROGRAMS)
+    return GM_PROGRAMS[name]
+
+
+def _gm_drum(name: str) -> int:
+    """The General-MIDI percussion key for one of our drum voices; an unknown one is a bug, not a snare."""
+    if name not in GM_DRUMS:
+        raise UnknownVoice(name, GM_DRUMS)
+    return GM_DRUMS[name]
+
+
 _lock = threading.Lock()  # one loaded bank at a time, played by one render at a time
-_loaded: dict[tuple[str, int, int], tuple[Any, int]] = {}
+_loaded: dict[tuple[str, int, int], tuple[_Synth, int]] = {}
 
 
-def _bank(path: Path, sample_rate: int) -> tuple[Any, int]:
+def _bank(path: Path, sample_rate: int) -> tuple[_Synth, int]:
     """A tinysoundfont Synth with the bank loaded (cached: loading an .sf3 decodes its samples, ~1 s)."""
     try:
         import tinysoundfont
@@ -101,6 +128,7 @@ def render_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> di
 
 
 def _levelled(x: np.ndarray, stem: str, block: int = 4800) -> np.ndarray:
+    """Set a stem to the level our instruments give it (``STEM_LEVEL``), measured where it plays."""
     mono = x.mean(axis=1)
     blocks = mono[: len(mono) // block * block].reshape(-1, block)
     rms = np.sqrt((blocks.astype(np.float64) ** 2).mean(axis=1))
@@ -111,7 +139,7 @@ def _levelled(x: np.ndarray, stem: str, block: int = 4800) -> np.ndarray:
     return x * np.float32(gain)
 
 
-def _play(synth: Any, sfid: int, notes: Sequence[Note], drums: bool, n: int, sr: int) -> np.ndarray:
+def _play(synth: _Synth, sfid: int, notes: Sequence[Note], drums: bool, n: int, sr: int) -> np.ndarray:
     """One stem: note-ons and note-offs in time order, the synth's output rendered between them."""
     out = np.zeros((n, 2), dtype=np.float32)
     if not notes:
@@ -122,7 +150,7 @@ def _play(synth: Any, sfid: int, notes: Sequence[Note], drums: bool, n: int, sr:
     events: list[tuple[int, int, int, int, int]] = []  # (sample, 0 = off / 1 = on, channel, key, velocity)
     for note in notes:
         if drums:
-            channel, key, length = DRUM_CHANNEL, GM_DRUMS.get(note.instrument, 38), DRUM_NOTE_S
+            channel, key, length = DRUM_CHANNEL, _gm_drum(note.instrument), DRUM_NOTE_S
             if not channels:
                 synth.program_select(DRUM_CHANNEL, sfid, 128, 0, is_drums=True)
                 channels[("drums", 0)] = DRUM_CHANNEL
@@ -132,7 +160,7 @@ def _play(synth: Any, sfid: int, notes: Sequence[Note], drums: bool, n: int, sr:
             if channel < 0:
                 channel = MELODIC_CHANNELS[len(channels) % len(MELODIC_CHANNELS)]
                 channels[(note.instrument, side)] = channel
-                synth.program_select(channel, sfid, 0, GM_PROGRAMS.get(note.instrument, 0))
+                synth.program_select(channel, sfid, 0, _gm_program(note.instrument))
                 synth.control_change(channel, 10, 64 + 32 * side)  # pan
                 synth.control_change(channel, 7, 100)  # volume
             key, length = int(np.clip(note.pitch, 0, 127)), note.dur

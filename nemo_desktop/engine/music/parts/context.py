@@ -1,0 +1,69 @@
+"""The shared context every part is written against, and the bar it is written bar by bar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+
+import numpy as np
+
+from nemo_desktop.engine.music.styles import Style
+from nemo_desktop.engine.music.tempo_map import Clock
+from nemo_desktop.engine.music.theory import Chord
+
+
+@dataclass
+class Bar:
+    """One bar of the plan. Mutable on purpose: the plan fills in section, phrase and chord in turn."""
+
+    index: int
+    beat0: int  # index of its first beat
+    nbeats: int
+    start: float
+    end: float
+    level: float  # intensity 0..1
+    section: str = "main"
+    chord: Chord | None = None
+    phrase_pos: int = 0  # bar number inside its 4-bar phrase
+
+    def harmony(self) -> Chord:
+        """The bar's chord; parts are written only after the plan has given every bar one."""
+        assert self.chord is not None
+        return self.chord
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Which synth voice plays each part (the style's choice, or the brief's instrument words)."""
+
+    chords: str
+    melody: str
+    bass: str
+    pad: str | None
+
+
+@dataclass(frozen=True)
+class PartContext:
+    """Everything the parts share: the bars, the tempo map, the style, who plays, the key and the ending.
+
+    ``rng`` is the piece's one generator: each part draws from it in turn, so same seed, same notes.
+    """
+
+    bars: Sequence[Bar]
+    clock: Clock
+    spec: Style
+    cast: Cast
+    rng: np.random.Generator
+    anchors: Set[int]  # beat indices that sit on anchored cuts
+    tonic: int  # pitch class of the key
+    mode: str  # "major" | "minor"
+    home: Chord  # the tonic chord the piece ends on
+    drums: bool  # the brief wants drums
+    final_hit: float  # seconds: the closing chord
+    duration: float  # seconds: the whole piece, ring-out included
+    fade_out: bool
+
+    @property
+    def swing(self) -> float:
+        """Delay of off-beat eighths, as a fraction of an eighth (the style's feel)."""
+        return self.spec.swing

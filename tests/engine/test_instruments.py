@@ -1,0 +1,76 @@
+"""The instrument registry: every voice a style or a brief can name is registered, and a name that is not
+fails loudly instead of quietly becoming a piano (or a hi-hat)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nemo_desktop.engine.music import compose as compose_module
+from nemo_desktop.engine.music import instruments, soundfont
+from nemo_desktop.engine.music.instruments import DRUMS, VOICES, Drums, UnknownVoice, Voices
+from nemo_desktop.engine.music.parts.accents import PERCUSSIVE
+from nemo_desktop.engine.music.score import Note, Score
+from nemo_desktop.engine.music.styles import STYLES
+from nemo_desktop.engine.music.synth import render_stems
+
+
+def test_every_voice_a_piece_can_name_is_registered() -> None:
+    named = {"piano"} | set(PERCUSSIVE)  # cut accents fall back to a piano, struck voices are listed
+    for style in STYLES.values():
+        named |= {style.chord_instrument, style.melody_instrument, style.bass_instrument}
+        named |= {style.pad} if style.pad else set()
+    for chords, melody in compose_module._INSTRUMENT_VOICES.values():
+        named |= {chords, melody}
+    assert named <= set(VOICES)
+    drums = {"crash", "kick", "tom", "rim", "snare"}  # crashes, fills and cut accents
+    for style in STYLES.values():
+        for groove in style.grooves:
+            drums |= set(groove)
+    assert drums <= set(DRUMS)
+
+
+def test_the_soundfont_maps_exactly_the_registered_voices() -> None:
+    assert set(soundfont.GM_PROGRAMS) == set(VOICES)
+    assert set(soundfont.GM_DRUMS) == set(DRUMS)
+    with pytest.raises(UnknownVoice):
+        soundfont._gm_program("theremin")
+    with pytest.raises(UnknownVoice):
+        soundfont._gm_drum("cowbell")
+
+
+def test_an_unknown_voice_raises_instead_of_playing_a_piano() -> None:
+    with pytest.raises(UnknownVoice, match="pianoo"):
+        Voices(48000, 0.5).get("pianoo", 60, 1.0)
+    with pytest.raises(UnknownVoice, match="cowbell"):
+        Drums(48000, "upbeat_pop").get("cowbell")
+
+
+@pytest.mark.parametrize(("stem", "voice"), [("melody", "theremin"), ("drums", "cowbell")])
+def test_a_score_with_an_unknown_voice_does_not_render(stem: str, voice: str) -> None:
+    score = Score(
+        bpm=100, key="C", mode="major", style="calm_piano", seed=0, duration=1.0, fps=25, beats=(0.0,),
+        bars=(0.0,), sections=(("ending", 0.0, 1.0),), notes={stem: (Note(0.1, 0.5, 60, 0.8, voice),)},
+    )
+    with pytest.raises(UnknownVoice, match=voice):
+        render_stems(score)
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_attacks_are_timed_at_the_real_sample_rate(rate: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2 ms attack is 2 ms at any rate (it used to be counted in 48 kHz samples whatever the rate)."""
+    seen: list[int] = []
+    real = instruments.attack
+
+    def spy(x: np.ndarray, seconds: float, sr: int) -> np.ndarray:
+        seen.append(sr)
+        return real(x, seconds, sr)
+
+    monkeypatch.setattr(instruments, "attack", spy)
+    voices, drums = Voices(rate, 0.5), Drums(rate, "cinematic")
+    for name, entry in VOICES.items():
+        if entry.decay:  # the struck voices are the ones with an attack ramp
+            voices.get(name, 60, 0.5)
+    for name in DRUMS:
+        drums.get(name)
+    assert seen and set(seen) == {rate}
