@@ -1,0 +1,253 @@
+"""Two ffmpeg processes over one file: small frames for cuts, motion and colour; the sound for loudness and
+speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, so it is decoded only once)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from nemo_desktop.core.errors import Cancelled, Corrupt, ToolFailed
+from nemo_desktop.core.events import ProgressFn
+from nemo_desktop.core.media import Kind
+from nemo_desktop.engine import media_cache, vad
+from nemo_desktop.engine.analysis.curves import Curve, loudness_curve
+from nemo_desktop.engine.analysis.cuts import find_cuts, motion_curve
+from nemo_desktop.engine.analysis.results import ClipAnalysis
+from nemo_desktop.engine.probe import MediaInfo
+from nemo_desktop.tools.ffmpeg import FfmpegReader
+
+log = logging.getLogger(__name__)
+_BATCH = 32  # frames per pipe read: numpy works on whole batches
+COLOUR_FPS = 6.0  # colour samples per second
+_SMALL_WIDTH = 120  # luma columns kept per frame for differences
+
+
+def check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+
+
+class Scanner:
+    """Two ffmpeg processes over a file: small frames for cuts, motion and colour; the sound for loudness
+    and speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, so it is decoded only once)."""
+
+    def __init__(
+        self, info: MediaInfo, progress: ProgressFn, cancel: threading.Event | None, cache_dir: Path | None
+    ) -> None:
+        self.info = info
+        self.progress = progress
+        self.cancel = cancel
+        self.cache_dir = cache_dir
+        self.fps = float(info.fps_exact or info.fps or 25.0)
+        self.frame_times: list[float] = []
+        self.mad: list[float] = []
+        self.hist: list[float] = []
+        self.colour_times: list[float] = []
+        self.colour: list[tuple[float, float, float]] = []
+        self.loudness = Curve()
+        self.speech: tuple[tuple[float, float], ...] = ()
+        self.speech_problem: str | None = None
+        self.sound_seconds = 0.0
+        self._sound_error: BaseException | None = None
+        self._prev: np.ndarray | None = None
+        self._prev_hist: np.ndarray | None = None
+        self._next_colour = 0.0
+
+    def run(self) -> ClipAnalysis:
+        info = self.info
+        if not info.is_visual and not info.has_audio:
+            return ClipAnalysis(duration=info.duration, fps=info.fps)
+        keep = None
+        if info.has_audio and self.cache_dir is not None:
+            keep = media_cache.sound_file(self.cache_dir, info.path)
+        with tempfile.TemporaryDirectory(prefix="nemo-analysis-") as tmp:
+            mono_file = Path(tmp) / "mono.f32" if info.has_audio else None
+            try:
+                self._decode_keeping(mono_file, keep)
+            except ToolFailed as exc:
+                if keep is None:
+                    raise Corrupt(str(info.path), name=info.path.name) from exc
+                # maybe only the cache could not be written (full, read-only): a fresh scan keeps no sound
+                log.debug("analysis without a sound cache: %s", exc)
+                return Scanner(info, self.progress, self.cancel, None).run()
+        check_cancel(self.cancel)
+        return self._result()
+
+    def _decode_keeping(self, mono_file: Path | None, keep: Path | None) -> None:
+        """Decode; the 48 kHz sound goes to ``keep`` through a ``.part`` that never outlives a failure."""
+        if keep is None:
+            self._decode(mono_file, None)
+            return
+        part = keep.with_suffix(keep.suffix + ".part")
+        try:
+            try:
+                part.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ToolFailed(str(exc)) from exc
+            self._decode(mono_file, part)
+            os.replace(part, keep)
+        finally:
+            with contextlib.suppress(OSError):
+                part.unlink()
+        media_cache.prune_sound(keep.parent.parent)
+
+    def _small_size(self) -> tuple[int, int]:
+        """Frames ~120 px wide, displayed aspect kept: enough for differences and colour, cheap to pipe."""
+        w, h = self.info.width or 160, self.info.height or 90
+        sw = min(_SMALL_WIDTH, w - w % 2) or 2
+        return sw, max(2, round(h * sw / w / 2) * 2)
+
+    def _decode(self, mono_file: Path | None, stereo_file: Path | None) -> None:
+        """The pictures and the sound in two ffmpeg processes side by side: the sound decodes in a fraction
+        of the pictures' time, so loudness and speech are measured while the pictures are still decoding."""
+        if not self.info.is_visual:
+            if mono_file is not None:
+                self._decode_sound(mono_file, stereo_file, report=True)
+                self._measure_sound(mono_file)
+            return
+        sound: threading.Thread | None = None
+        if mono_file is not None:
+            sound = threading.Thread(target=self._sound_job, args=(mono_file, stereo_file), name="nemo-sound",
+                                     daemon=True)
+            sound.start()
+        try:
+            self._decode_pictures()
+        finally:
+            if sound is not None:
+                sound.join()
+        if self._sound_error is not None:
+            raise self._sound_error
+
+    def _decode_pictures(self) -> None:
+        info = self.info
+        w, h = self._small_size()
+        # 120 px frames do not need the deblocking filter: skipping it saves ~10 % of an H.264 decode. One
+        # decoder thread per core, not ffmpeg's cores + 1: another ~10 % on a 2-core laptop (the extra
+        # thread only adds switching while the pipeline's other threads want the same cores)
+        args: list[str] = ["-threads", str(os.cpu_count() or 0), "-skip_loop_filter", "all", "-flags2", "+fast",
+                           "-i", str(info.path), "-map", "0:v:0", "-an",
+                           "-vf", f"scale={w}:{h}:flags=neighbor,format=yuv444p"]
+        if info.kind is Kind.IMAGE and not info.animated:
+            args += ["-frames:v", "1"]
+        elif info.fps_exact:
+            rate = info.fps_exact
+            args += ["-fps_mode", "cfr", "-r", f"{rate.numerator}/{rate.denominator}"]
+        args += ["-f", "rawvideo", "pipe:1"]
+        with FfmpegReader(args) as reader:
+            self._read_frames(reader, w, h)
+            reader.finish()
+
+    def _decode_sound(self, mono_file: Path, stereo_file: Path | None, report: bool = False) -> None:
+        # average the channels ourselves: a plain downmix to mono adds +3 dB to a stereo source
+        args = ["-progress", "pipe:1", "-nostats"] if report else []
+        args += ["-i", str(self.info.path), "-vn", "-map", "0:a:0",
+                "-af", "aformat=channel_layouts=stereo,pan=mono|c0=0.5*c0+0.5*c1",
+                "-ar", str(vad.SAMPLE_RATE), "-c:a", "pcm_f32le", "-f", "f32le", "-y", str(mono_file)]
+        if stereo_file is not None:
+            args += ["-map", "0:a:0", "-ac", "2", "-ar", str(media_cache.SOUND_RATE), "-c:a", "pcm_f32le",
+                     "-f", "f32le", "-y", str(stereo_file)]
+        with FfmpegReader(args) as reader:
+            if report:
+                self._read_progress(reader)
+            reader.finish()
+
+    def _sound_job(self, mono_file: Path, stereo_file: Path | None) -> None:
+        try:
+            self._decode_sound(mono_file, stereo_file)
+            self._measure_sound(mono_file)
+        except BaseException as exc:  # handed to the analysis thread, which raises it
+            self._sound_error = exc
+
+    def _measure_sound(self, mono_file: Path) -> None:
+        """Loudness curve and speech spans of the 16 kHz mono sound."""
+        mono = np.fromfile(mono_file, dtype="<f4")
+        if not mono.size:
+            return
+        self.sound_seconds = len(mono) / vad.SAMPLE_RATE
+        self.loudness = loudness_curve(mono, vad.SAMPLE_RATE)
+        check_cancel(self.cancel)
+        try:
+            self.speech = vad.speech_spans(mono, self.cancel)
+        except vad.SpeechModelUnavailable as exc:  # reported to the person by the engine, never silent
+            self.speech, self.speech_problem = (), str(exc)
+
+    def _read_frames(self, reader: FfmpegReader, w: int, h: int) -> None:
+        size = w * h * 3
+        expected = max(1, self.info.frames or round(self.info.duration * self.fps) or 1)
+        while True:
+            check_cancel(self.cancel)
+            data = reader.read(size * _BATCH)
+            k = len(data) // size
+            if k:
+                self._on_frames(np.frombuffer(data, np.uint8, k * size).reshape(k, 3, h, w))
+                self.progress("analyse", min(1.0, len(self.frame_times) / expected))
+            if len(data) < size * _BATCH:
+                return
+
+    def _read_progress(self, reader: FfmpegReader) -> None:
+        total = max(self.info.duration, 1e-6)
+        for raw in reader.stdout:
+            check_cancel(self.cancel)
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            if key == "out_time_us" and value.isdigit():
+                self.progress("analyse", min(1.0, int(value) / 1e6 / total))
+
+    def _on_frames(self, frames: np.ndarray) -> None:
+        """A batch of (k, 3, h, w) YUV frames: luma differences and histograms vectorised over the batch."""
+        k = frames.shape[0]
+        y = frames[:, 0].astype(np.int16)
+        bins = (frames[:, 0] >> 3).reshape(k, -1).astype(np.int64) + (np.arange(k) * 32)[:, None]
+        hist = np.bincount(bins.ravel(), minlength=32 * k).reshape(k, 32) / bins.shape[1]
+        if self._prev is not None and self._prev_hist is not None and self._prev.shape == y.shape[1:]:
+            prev_y, prev_h = np.concatenate([self._prev[None], y[:-1]]), np.vstack([self._prev_hist, hist[:-1]])
+            mad = np.abs(y - prev_y).mean(axis=(1, 2))
+            hd = np.abs(hist - prev_h).sum(axis=1) / 2
+        else:
+            mad = np.concatenate([[0.0], np.abs(np.diff(y, axis=0)).mean(axis=(1, 2))])
+            hd = np.concatenate([[0.0], np.abs(np.diff(hist, axis=0)).sum(axis=1) / 2])
+        first = len(self.frame_times)
+        times = (first + np.arange(k)) / self.fps
+        self.frame_times.extend(times.tolist())
+        self.mad.extend(mad.tolist())
+        self.hist.extend(hd.tolist())
+        self._prev, self._prev_hist = y[-1], hist[-1]
+        for i, t in enumerate(times):
+            if t + 1e-6 < self._next_colour:
+                continue
+            self._next_colour = t + 1.0 / COLOUR_FPS
+            uf = frames[i, 1].astype(np.float32) - 128.0
+            vf = frames[i, 2].astype(np.float32) - 128.0
+            bright = float(y[i].mean()) / 255.0
+            warm = float(np.clip((vf.mean() - uf.mean()) / 100.0, -1.0, 1.0))
+            sat = float(np.clip(np.sqrt(uf * uf + vf * vf).mean() / 90.0, 0.0, 1.0))
+            self.colour_times.append(float(t))
+            self.colour.append((bright, warm, sat))
+
+    def _result(self) -> ClipAnalysis:
+        info = self.info
+        fps = info.fps or 0.0
+        duration = info.duration
+        times = np.asarray(self.frame_times)
+        mad = np.asarray(self.mad)
+        hist = np.asarray(self.hist)
+        cut_idx = find_cuts(mad, hist)
+        cuts = tuple(round(float(times[i]), 4) for i in cut_idx)
+        motion = motion_curve(times, mad, cut_idx, duration)
+        ct = self.colour_times
+        bright = Curve.of(ct, (c[0] for c in self.colour))
+        warm = Curve.of(ct, (c[1] for c in self.colour))
+        sat = Curve.of(ct, (c[2] for c in self.colour))
+        if info.kind is Kind.AUDIO and not duration and self.sound_seconds:
+            duration = self.sound_seconds
+        speech = self.speech
+        if duration:
+            speech = tuple((a, min(b, duration)) for a, b in speech if a < duration)
+        return ClipAnalysis(duration=duration, fps=fps, cuts=cuts, motion=motion, brightness=bright,
+                            warmth=warm, saturation=sat, loudness=self.loudness, speech=speech,
+                            speech_problem=self.speech_problem)
