@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from nemo_desktop.core.errors import Corrupt, ToolFailed
 from nemo_desktop.core.media import MAX_BYTES, Kind, check_file
+from nemo_desktop.engine.ffmpeg_report import Report, Stream, parse_log, parse_packets
 from nemo_desktop.tools.ffmpeg import child_env, child_options, find_ffmpeg
 
 STANDARD_RATES = (
@@ -28,22 +29,9 @@ STANDARD_RATES = (
 TIMEOUT_S = 120.0  # reading every packet of a 500 MB file from a slow disk, with a wide margin
 GIF_DEFAULT_DELAY_S = 0.1  # a gif frame without a delay is shown this long
 
-_NOPTS = -(2**63)
-_DISCARD = 0x4  # AV_PKT_FLAG_DISCARD: demuxed but not presented (before an edit list's start)
-_LOG = re.compile(r"^(?:\[(?P<ctx>[^\]@]*?) @ [^\]]*\] )?\[(?P<level>[a-z]+)\] ?(?P<msg>.*)$")
-_STREAM = re.compile(r"^Stream #0:(\d+)(?:\[[^\]]*\])?(?:\([^)]*\))?: (\w+): (.*)$")
-_MAPPING = re.compile(r"^Stream #0:(\d+) -> #(\d+):(\d+)")
-_DURATION = re.compile(r"^Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)(k?) (fps|tbr)$")
 _SAR = re.compile(r"SAR (\d+):(\d+)")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # showinfo's first frame, the display matrix it carries (the header's own line has no "3x3"), ashowinfo's
-_PICTURE = re.compile(r"\bn: *0 pts: *\S+ pts_time:.*? fmt:(\S+) .*? s:(\d+)x(\d+) ")
-_ROTATION = re.compile(r"3x3 displaymatrix: rotation of (-?\d+(?:\.\d+)?) degrees")
-_SOUND = re.compile(r"\bn: *0 pts: *\S+ pts_time:(\S+) fmt:\S+ channels:\d+")
-_PAST_END = re.compile(r"offset 0x[0-9a-f]+: partial file")  # the mov demuxer: an index entry past EOF
-_PACKET = re.compile(r"^(\d+), *(-?\d+), *(-?\d+), *(-?\d+), *\d+, *0x[0-9a-f]+(?:, F=0x([0-9A-Fa-f]+))?", re.M)
-_STREAM_TB = re.compile(r"^#tb (\d+): (\d+)/(\d+)$", re.M)
 _NAMED_LAYOUTS = {
     "mono": 1, "stereo": 2, "downmix": 2, "binaural": 2, "quad": 4, "quad(side)": 4, "hexagonal": 6,
     "octagonal": 8, "cube": 8, "hexadecagonal": 16,
@@ -112,7 +100,7 @@ def probe(path: Path | str, max_bytes: int = MAX_BYTES) -> MediaInfo:
 # --- running ffmpeg ------------------------------------------------------------------------------------
 
 
-def _read(path: Path, kind: Kind) -> _Report:
+def _read(path: Path, kind: Kind) -> Report:
     """One ffmpeg run: output 0 decodes the first picture and sound (showinfo/ashowinfo print them),
     output 1 copies every packet of the same streams to framecrc lines on stdout. ``V`` skips cover art."""
     streams = ["-map", "0:a:0?"] if kind is Kind.AUDIO else ["-map", "0:V:0?", "-map", "0:a:0?"]
@@ -132,116 +120,17 @@ def _read(path: Path, kind: Kind) -> _Report:
         raise ToolFailed(f"cannot run ffmpeg: {exc}") from exc
     if proc.returncode != 0:
         raise _corrupt(path)
-    report = _parse_log(proc.stderr.decode("utf-8", "replace"))
-    _parse_packets(proc.stdout.decode("ascii", "replace"), report)
+    report = parse_log(proc.stderr.decode("utf-8", "replace"))
+    parse_packets(proc.stdout.decode("ascii", "replace"), report)
     if report.damaged:
         raise _corrupt(path)
     return report
 
 
-@dataclass
-class _Stream:
-    media: str  # "Video", "Audio", …
-    text: str  # what the header says after "Video: "
-    time_base: Fraction = Fraction(0)
-    packets: list[tuple[int, int]] = field(default_factory=list)  # (pts, duration) of presented packets
-
-    @property
-    def parts(self) -> list[str]:
-        return _top_level_parts(self.text)
-
-    @property
-    def codec(self) -> str | None:
-        """The codec's name ("h264", "aac"), not the decoder's ("mp3float")."""
-        parts = self.parts
-        return parts[0].split()[0] if parts else None
-
-
-@dataclass
-class _Frame:
-    width: int
-    height: int
-    pix_fmt: str
-    rotation: int = 0
-
-
-@dataclass
-class _Report:
-    duration: float | None = None  # the header's, to 1/100 s
-    streams: dict[int, _Stream] = field(default_factory=dict)  # by input stream index
-    copied: dict[int, int] = field(default_factory=dict)  # framecrc stream index → input stream index
-    picture: _Frame | None = None  # the first decoded picture
-    sound: bool = False  # a first audio frame was decoded
-    sound_start: float | None = None  # when its first sample plays (after the decoder skipped priming)
-    damaged: bool = False  # the demuxer hit data missing from the file
-
-    def stream(self, media: str) -> _Stream | None:
-        """The mapped stream of this media type ("Video", "Audio"), if the file has one."""
-        return next((s for i in self.copied.values() if (s := self.streams.get(i)) and s.media == media), None)
-
-
-def _parse_log(text: str) -> _Report:
-    """ffmpeg's stderr. The input header and stream mapping are printed before any worker thread starts,
-    so they are read line by line; what the filters print may land in the middle of another thread's
-    line, so showinfo's and ashowinfo's fields are searched for anywhere."""
-    text = _ANSI.sub("", text)
-    report = _Report()
-    section = ""
-    for raw in text.splitlines():
-        match = _LOG.match(raw)
-        if match is None:
-            continue  # the tail of a message printed in pieces
-        ctx, level, msg = match["ctx"] or "", match["level"], match["msg"].strip()
-        if ctx.startswith("in#") and level in ("error", "fatal", "panic"):
-            report.damaged = True  # ffmpeg could not read the file to its end
-        if ctx:
-            continue
-        if msg.startswith("Input #"):
-            section = "input"
-        elif msg.startswith("Output #"):
-            section = "output"
-        elif msg == "Stream mapping:":
-            section = "mapping"
-        elif section == "input":
-            if (m := _DURATION.match(msg)) is not None:
-                report.duration = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
-            elif (m := _STREAM.match(msg)) is not None:
-                report.streams[int(m[1])] = _Stream(m[2], m[3])
-        elif section == "mapping" and (m := _MAPPING.match(msg)) is not None and m[2] == "1":
-            report.copied[int(m[3])] = int(m[1])
-    if (m := _PICTURE.search(text)) is not None:
-        report.picture = _Frame(int(m[2]), int(m[3]), m[1])
-        if (rot := _ROTATION.search(text, m.end())) is not None:
-            report.picture.rotation = round(float(rot[1])) % 360
-    if (m := _SOUND.search(text)) is not None:
-        report.sound = True
-        report.sound_start = _number(m[1])
-    report.damaged = report.damaged or _PAST_END.search(text) is not None
-    return report
-
-
-def _parse_packets(text: str, report: _Report) -> None:
-    """framecrc lines (stream, dts, pts, duration, size, crc[, F=flags]) → packets of each input stream."""
-    by_output: dict[int, _Stream] = {}
-    for out, num, den in _STREAM_TB.findall(text):
-        source = report.streams.get(report.copied.get(int(out), -1))
-        if source is not None:
-            source.time_base = Fraction(int(num), int(den))
-            by_output[int(out)] = source
-    if any(s.media == "Video" for s in by_output.values()):  # a clip's sound is timed by its pictures
-        by_output = {out: s for out, s in by_output.items() if s.media == "Video"}
-    for out, dts, pts, duration, flags in _PACKET.findall(text):
-        stream = by_output.get(int(out))
-        if stream is None or (flags and int(flags, 16) & _DISCARD):
-            continue
-        ts = int(pts) if int(pts) != _NOPTS else int(dts)
-        stream.packets.append((ts, max(0, int(duration))))
-
-
 # --- describing ----------------------------------------------------------------------------------------
 
 
-def _describe(path: Path, kind: Kind, size: int, report: _Report) -> MediaInfo:
+def _describe(path: Path, kind: Kind, size: int, report: Report) -> MediaInfo:
     video = report.stream("Video")
     audio = report.stream("Audio")
     if video is None and audio is None:
@@ -293,37 +182,13 @@ def _describe(path: Path, kind: Kind, size: int, report: _Report) -> MediaInfo:
     )
 
 
-def _top_level_parts(text: str) -> list[str]:
-    """'h264 (High) (avc1 / 0x31637661), yuv420p(tv, progressive), 1920x1080 [SAR 1:1 DAR 16:9], 30 fps'
-    split at the commas that are not inside brackets."""
-    parts: list[str] = []
-    depth, start = 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
-    return [p for p in parts if p]
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None  # "NOPTS"
-
-
-def _sar(stream: _Stream) -> Fraction | None:
+def _sar(stream: Stream) -> Fraction | None:
     """The stream's sample aspect ratio; when the container overrides the codec's, ffmpeg prints it last."""
     found = [(int(a), int(b)) for a, b in _SAR.findall(stream.text) if int(a) and int(b)]
     return Fraction(*found[-1]) if found else None
 
 
-def _stated_rate(stream: _Stream) -> Fraction | None:
+def _stated_rate(stream: Stream) -> Fraction | None:
     """The header's average rate ("29.97 fps"), else its guessed rate ("30 tbr")."""
     rates: dict[str, Fraction] = {}
     for part in stream.parts:
@@ -333,7 +198,7 @@ def _stated_rate(stream: _Stream) -> Fraction | None:
     return rates.get("fps") or rates.get("tbr")
 
 
-def _frame_rate(stream: _Stream) -> Fraction | None:
+def _frame_rate(stream: Stream) -> Fraction | None:
     """A standard rate when the header states one (it prints 29.97 for 30000/1001), otherwise the
     average over the packets really in the file (exact for variable-rate phone clips)."""
     stated = nice_rate(_stated_rate(stream))
@@ -343,7 +208,7 @@ def _frame_rate(stream: _Stream) -> Fraction | None:
     return nice_rate(measured) if measured else stated
 
 
-def _measured_rate(stream: _Stream) -> Fraction | None:
+def _measured_rate(stream: Stream) -> Fraction | None:
     packets, tb = stream.packets, stream.time_base
     if not packets or not tb:
         return None
@@ -355,7 +220,7 @@ def _measured_rate(stream: _Stream) -> Fraction | None:
     return Fraction(len(packets) - 1) / (span * tb) if span > 0 else None
 
 
-def _span(stream: _Stream) -> float:
+def _span(stream: Stream) -> float:
     """Seconds from the first packet's start to the last one's end."""
     if not stream.packets or not stream.time_base:
         return 0.0
@@ -364,14 +229,14 @@ def _span(stream: _Stream) -> float:
     return float((end - start) * stream.time_base)
 
 
-def _image_duration(stream: _Stream) -> float:
+def _image_duration(stream: Stream) -> float:
     """A gif lasts until its last frame has been shown (a frame without a delay shows 0.1 s)."""
     tb = stream.time_base
     return max(float(pts * tb) + (float(duration * tb) if duration else GIF_DEFAULT_DELAY_S)
                for pts, duration in stream.packets)
 
 
-def _audio_duration(stream: _Stream, report: _Report) -> float:
+def _audio_duration(stream: Stream, report: Report) -> float:
     """From the first sample the decoder gives (an mp3 encoder's delay is skipped) to the end of the last
     packet; the header's duration (to 1/100 s, or guessed from the bitrate) only when there is no timing."""
     if not stream.packets or not stream.time_base:
