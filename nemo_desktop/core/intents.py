@@ -1,8 +1,9 @@
 """A person's text → what the app should do, in English and Chinese, before anything reaches an engine.
 
 Export, credits, status and upload are client actions (never sent to the cloud agent, which would charge
-for them); everything else is a chat turn. Matching is case-insensitive on whole words or phrases, and
-the client actions win. The second half translates the cloud agent's web-editor directions ("click
+for them); everything else is a chat turn. Matching is case-insensitive on whole words or phrases
+(``core/phrases.py``, ``COMMAND`` edges: "export" is not found in "exported-looking"), and the client
+actions win. The second half translates the cloud agent's web-editor directions ("click
 Export", "drag the clip") into what this app does instead.
 """
 
@@ -12,8 +13,12 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from nemo_desktop.core.phrases import COMMAND, Phrases
+
 
 class Action(str, Enum):
+    """What a text asks the app to do."""
+
     EXPORT = "export"
     CREDITS = "credits"
     STATUS = "status"
@@ -23,33 +28,24 @@ class Action(str, Enum):
 
 @dataclass(frozen=True)
 class Intent:
+    """What to do with a text, and the text itself (stripped)."""
+
     action: Action
     text: str
 
 
-def _words(*phrases: str) -> re.Pattern[str]:
-    """Whole-word English phrases; Chinese phrases match anywhere (no spaces between words)."""
-    parts = []
-    for p in phrases:
-        if re.search(r"[\u3400-\u9fff]", p):
-            parts.append(re.escape(p))
-        else:
-            parts.append(r"(?<![\w-])" + re.escape(p).replace(r"\ ", r"\s+") + r"(?![\w-])")
-    return re.compile("|".join(parts), re.IGNORECASE)
-
-
-_EXPORT = _words(
+_EXPORT = Phrases((
     "export", "download", "render", "send me the video", "get the video", "give me the video", "save the video",
     "save video", "export video", "导出", "下载", "保存视频", "输出视频", "渲染",
-)
-_CREDITS = _words("credits", "credit balance", "balance", "how many left", "积分", "余额", "点数")
-_STATUS = _words(
+), COMMAND)
+_CREDITS = Phrases(("credits", "credit balance", "balance", "how many left", "积分", "余额", "点数"), COMMAND)
+_STATUS = Phrases((
     "status", "show tracks", "show timeline", "show the timeline", "what's in it", "what is in it",
     "状态", "时间线", "轨道",
-)
-_UPLOAD = _words("upload", "上传")
+), COMMAND)
+_UPLOAD = Phrases(("upload", "上传"), COMMAND)
 # A request that merely mentions exporting as part of a larger ask is still a chat turn:
-_CHAT_FIRST = _words("then export", "and export", "然后导出", "再导出")
+_CHAT_FIRST = Phrases(("then export", "and export", "然后导出", "再导出"), COMMAND)
 
 
 def classify(text: str) -> Intent:
@@ -57,15 +53,15 @@ def classify(text: str) -> Intent:
     stripped = text.strip()
     if not stripped:
         return Intent(Action.CHAT, stripped)
-    if _CHAT_FIRST.search(stripped):
+    if _CHAT_FIRST.found_in(stripped):
         return Intent(Action.CHAT, stripped)
-    for pattern, action in (
+    for phrases, action in (
         (_EXPORT, Action.EXPORT),
         (_CREDITS, Action.CREDITS),
         (_STATUS, Action.STATUS),
         (_UPLOAD, Action.UPLOAD),
     ):
-        if pattern.search(stripped):
+        if phrases.found_in(stripped):
             return Intent(action, stripped)
     return Intent(Action.CHAT, stripped)
 
