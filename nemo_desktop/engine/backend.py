@@ -28,11 +28,18 @@ from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Re
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
 from nemo_desktop.core.ports import Credits
 from nemo_desktop.engine import analysis, audio_io, media_cache, render
-from nemo_desktop.engine.brief import MusicBrief, VideoTraits, make_brief, parse_duration_request, refine
 from nemo_desktop.engine.demo import make_plain_visual
 from nemo_desktop.engine.ffmpeg import find_ffmpeg
 from nemo_desktop.engine.music.compose import Score, compose
 from nemo_desktop.engine.probe import MediaInfo, probe
+from nemo_desktop.engine.prompt import (
+    MusicBrief,
+    VideoTraits,
+    make_brief,
+    mentions_music,
+    parse_duration_request,
+    refine,
+)
 from nemo_desktop.engine.timeline import build_draft
 from nemo_desktop.i18n import language_of, tr
 from nemo_desktop.settings import Settings
@@ -254,7 +261,7 @@ class LocalBackend:
                 return
         traits = await self._traits()
         brief = make_brief(text, traits)
-        if self._brief is not None and brief.style == self._brief.style and not _mentions_music(text):
+        if self._brief is not None and brief.style == self._brief.style and not mentions_music(text):
             yield Reply(tr("I did not catch a change to the music. Try “faster”, “calmer”, “no drums”, "
                            "“another variation” or a style such as “lo-fi”.", lang))
             return
@@ -429,13 +436,4 @@ class LocalBackend:
 
         await self._in_thread(work)
         return written
-
-
-_MUSIC_WORDS = ("music", "song", "track", "score", "soundtrack", "bgm", "beat", "style", "音乐", "配乐", "歌", "曲",
-                "风格", "节奏")
-
-
-def _mentions_music(text: str) -> bool:
-    t = text.lower()
-    return any(w in t for w in _MUSIC_WORDS)
 
