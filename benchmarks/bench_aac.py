@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from nemo_desktop.engine.audio_io import decode_audio, write_wav  # noqa: E402
-from nemo_desktop.engine.brief import VideoTraits, make_brief  # noqa: E402
 from nemo_desktop.engine.mix import mix  # noqa: E402
 from nemo_desktop.engine.music.compose import compose  # noqa: E402
 from nemo_desktop.engine.music.synth import render_stems  # noqa: E402
+from nemo_desktop.engine.prompt import VideoTraits, make_brief  # noqa: E402
 from nemo_desktop.tools.ffmpeg import find_ffmpeg  # noqa: E402
 
 

@@ -11,6 +11,7 @@ import gettext as _gettext
 import locale
 import os
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -78,3 +79,28 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet (tables, defaults)."""
     return message
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How a language joins pieces of translated text where the glue is punctuation, not words.
+
+    A msgstr of punctuation alone ("{a}、{b}") holds nothing for a translator and fails the catalog's
+    "every msgstr is Chinese" check, so these few separators live here, next to the language list. Every
+    word goes through ``tr()``; English needs no catalog, so its glue words ("with", "and") are its own.
+    """
+
+    sentence_gap: str  # between two sentences of one reply
+    list_and: str  # between the items of a short list: "piano and strings", "钢琴、弦乐"
+    aside: str  # a detail added to a name: "calm piano with strings", "平静钢琴（弦乐）"
+
+
+_TYPOGRAPHY = {
+    "en": Typography(sentence_gap=" ", list_and=" and ", aside="{head} with {aside}"),
+    "zh_CN": Typography(sentence_gap="", list_and="、", aside="{head}（{aside}）"),
+}
+
+
+def typography(lang: str | None) -> Typography:
+    """The joining rules of ``lang`` (any spelling; None or "" → English, like ``normalize``)."""
+    return _TYPOGRAPHY[normalize(lang)]

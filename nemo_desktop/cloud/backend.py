@@ -28,6 +28,7 @@ from nemo_desktop.cloud.auth import Auth
 from nemo_desktop.cloud.changes import describe_changes
 from nemo_desktop.cloud.envelope import Links, error_for, short
 from nemo_desktop.cloud.errors import SessionLostAgain
+from nemo_desktop.cloud.gui_phrases import GUI_REPLACEMENTS, GuiAction, translate_gui_phrases
 from nemo_desktop.cloud.phrases import is_trailing_noise, tool_label
 from nemo_desktop.cloud.project import CloudProject
 from nemo_desktop.cloud.recovery import NOTICE, TURN_CAP_SECONDS, Rebuilder, as_events
@@ -38,7 +39,6 @@ from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Role, Segment, Track
 from nemo_desktop.core.errors import Busy, CloudError, NothingToDo, ServerError, SessionGone, StreamStalled
 from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
 from nemo_desktop.core.files import ensure_free_space, safe_stem, unique_path
-from nemo_desktop.core.intents import GUI_REPLACEMENTS, GuiAction, translate_gui_phrases
 from nemo_desktop.core.media import check_file
 from nemo_desktop.core.ports import Credits, EngineKind
 from nemo_desktop.i18n import N_, current_language, language_of, normalize, tr

@@ -11,24 +11,17 @@ import logging
 from collections.abc import AsyncIterator
 
 from nemo_desktop.core.events import DraftChanged, Event, Notice, Reply, Status, no_progress
-from nemo_desktop.engine.brief import MusicBrief, make_brief, parse_duration_request, refine
 from nemo_desktop.engine.project import Project
+from nemo_desktop.engine.prompt import MusicBrief, make_brief, mentions_music, parse_duration_request, refine
 from nemo_desktop.i18n import language_of, tr
 
 log = logging.getLogger(__name__)
 DEFAULT_MUSIC_SECONDS = 30.0
-_MUSIC_WORDS = ("music", "song", "track", "score", "soundtrack", "bgm", "beat", "style", "音乐", "配乐", "歌", "曲",
-                "风格", "节奏")
 
 
 def next_seed(seed: int) -> int:
     """"Another variation": a new seed that still follows from the first, so a seeded run is repeatable."""
     return (seed * 1103515245 + 12345) % (2**31)
-
-
-def mentions_music(text: str) -> bool:
-    t = text.lower()
-    return any(w in t for w in _MUSIC_WORDS)
 
 
 class Conversation:

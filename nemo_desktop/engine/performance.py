@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nemo_desktop.engine.brief import VideoTraits, make_brief
 from nemo_desktop.engine.music.compose import Score, compose
+from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
 if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is configured
     from nemo_desktop.engine.music.soundfont import SoundFontUnavailable

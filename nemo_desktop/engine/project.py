@@ -17,11 +17,11 @@ from nemo_desktop import paths
 from nemo_desktop.core.draft import AUDIO, Draft, MusicInfo, Role, Segment
 from nemo_desktop.core.events import ProgressFn, no_progress
 from nemo_desktop.engine import analysis
-from nemo_desktop.engine.brief import MusicBrief, VideoTraits
 from nemo_desktop.engine.demo import make_plain_visual
 from nemo_desktop.engine.music.compose import Score, compose
 from nemo_desktop.engine.performance import Performer, Stems
 from nemo_desktop.engine.probe import MediaInfo, probe
+from nemo_desktop.engine.prompt import MusicBrief, VideoTraits
 from nemo_desktop.engine.timeline import build_draft
 from nemo_desktop.engine.worker import CancelToken, Worker
 from nemo_desktop.settings import Settings

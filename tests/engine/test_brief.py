@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nemo_desktop.engine.brief import MusicBrief, VideoTraits, make_brief, parse_duration_request, refine
 from nemo_desktop.engine.music.styles import STYLES
+from nemo_desktop.engine.prompt import MusicBrief, VideoTraits, make_brief, parse_duration_request, refine
 
 
 @pytest.mark.parametrize(

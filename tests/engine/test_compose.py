@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from nemo_desktop.engine.brief import MusicBrief, VideoTraits, make_brief, refine
 from nemo_desktop.engine.mix import music_only
 from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.synth import render_stems
 from nemo_desktop.engine.music.theory import key_pc
+from nemo_desktop.engine.prompt import MusicBrief, VideoTraits, make_brief, refine
 
 SR = 48000
 IRREGULAR = [2.3, 5.1, 7.9, 11.4, 13.0]

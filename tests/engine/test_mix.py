@@ -11,10 +11,10 @@ from scipy import signal
 from scipy.io import wavfile
 
 from nemo_desktop.engine.audio_io import write_wav
-from nemo_desktop.engine.brief import VideoTraits, make_brief
 from nemo_desktop.engine.mix import integrated_loudness, mix, music_only
 from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.synth import render_stems
+from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
 SR = 48000
 DURATION = 24.0

@@ -12,11 +12,11 @@ import pytest
 from nemo_desktop.core.events import Notice
 from nemo_desktop.core.session import Session
 from nemo_desktop.engine.backend import LocalBackend
-from nemo_desktop.engine.brief import VideoTraits, make_brief, refine
 from nemo_desktop.engine.mix import mix, music_only, true_peak_db
 from nemo_desktop.engine.music import soundfont
 from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.synth import render_stems
+from nemo_desktop.engine.prompt import VideoTraits, make_brief, refine
 from nemo_desktop.settings import Settings
 from tests.engine.test_compose import IRREGULAR, hit_rate, onsets
 

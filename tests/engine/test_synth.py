@@ -6,10 +6,10 @@ import time
 
 import numpy as np
 
-from nemo_desktop.engine.brief import VideoTraits, make_brief
 from nemo_desktop.engine.mix import mix
 from nemo_desktop.engine.music.compose import Note, Score, compose
 from nemo_desktop.engine.music.synth import STEMS, render_stems
+from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
 SR = 48000
 

@@ -1,6 +1,6 @@
 """What the composer needs to know of a brief, as a protocol.
 
-The words → brief interpreter (``engine/brief.py``) sits above the music package and imports its style
+The words → brief interpreter (``engine/prompt/``) sits above the music package and imports its style
 data; if the composer imported the brief back, the two would form an import loop. The composer reads
 only these fields, so any object that has them (``MusicBrief`` does) can be composed.
 """
