@@ -6,7 +6,7 @@ they have.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -93,3 +93,15 @@ class SharesLink(Protocol):
     """Gives a browser link to the project it just exported (the cloud); empty when it has none."""
 
     last_link: str
+
+
+NoticeFn = Callable[[str, str], None]
+"""``notice(text, level)``: a line the person must see (level "info" or "warning"); safe from any thread."""
+
+
+@runtime_checkable
+class Announces(Protocol):
+    """Can tell the person something outside a chat turn (e.g. that the cloud session was rebuilt while
+    adding clips or exporting); the Session registers where such lines go."""
+
+    def listen(self, notice: NoticeFn) -> None: ...

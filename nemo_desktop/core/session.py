@@ -34,13 +34,14 @@ from nemo_desktop.core.events import (
     EventSink,
     ExportReady,
     Failed,
+    Notice,
     Progress,
     Reply,
     Status,
 )
 from nemo_desktop.core.files import sweep_stale_parts
 from nemo_desktop.core.intents import Action, classify
-from nemo_desktop.core.ports import Backend, Credits, Rearrangeable, Restorable, SharesLink
+from nemo_desktop.core.ports import Announces, Backend, Credits, Rearrangeable, Restorable, SharesLink
 from nemo_desktop.i18n import current_language, language_of, tr
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ class Session:
         self.lang = current_language()  # replies follow what the person types; until then, the UI's
         self.music_removed = False  # the person asked to take the music out: a music-less export is wanted
         self._chatting = False
+        if isinstance(backend, Announces):
+            backend.listen(self.notice)
 
     # --- plumbing --------------------------------------------------------------------------------------
 
@@ -101,10 +104,16 @@ class Session:
             self._save()
         self._sink(event)
 
+    def notice(self, text: str, level: str = "info") -> None:
+        """A NoticeFn for backends (``Announces``): a line the person sees, from any thread."""
+        self._from_any_thread(Notice(text, level))
+
     def progress(self, stage: str, fraction: float | None) -> None:
         """A ProgressFn safe to call from worker threads: hops onto the loop before emitting."""
+        self._from_any_thread(Progress(stage, None if fraction is None else max(0.0, min(1.0, fraction))))
+
+    def _from_any_thread(self, event: Event) -> None:
         loop = self._loop
-        event = Progress(stage, None if fraction is None else max(0.0, min(1.0, fraction)))
         if loop is None:
             self._sink(event)
             return
