@@ -5,10 +5,10 @@ to it (project.py), kept in the config dir so a restart continues the same proje
 raised as a NemoError subclass; ``chat`` yields Status/Reply/DraftChanged/Notice events and raises after
 telling what it learned.
 
-The chat message is POSTed exactly once. If the stream drops, the state is polled to find out what the
-turn did (§7.6); if the cloud stays silent, the draft is compared before/after (§7.3). session.py
-connects, reads the state and keeps a job going when the cloud has lost the session (rebuilt once per
-job by recovery.py).
+The rooms: session.py connects, reads the state and keeps a job going when the cloud has lost the
+session (rebuilt once per job by recovery.py); turn.py holds a chat turn (the message sent once, the
+stream, what changed); render.py and download.py do the export's submit, poll and download. This module
+is the adapter between them and the Backend protocol, and it names the exported file.
 """
 
 from __future__ import annotations
@@ -23,23 +23,20 @@ from pathlib import Path
 from nemo_desktop.cloud import download, render
 from nemo_desktop.cloud.api import NemoApi, StateSnapshot
 from nemo_desktop.cloud.auth import Auth
-from nemo_desktop.cloud.changes import describe_changes
-from nemo_desktop.cloud.envelope import Links, error_for, short
-from nemo_desktop.cloud.phrases import is_trailing_noise, tool_label
+from nemo_desktop.cloud.envelope import Links
 from nemo_desktop.cloud.project import CloudProject
-from nemo_desktop.cloud.recovery import TURN_CAP_SECONDS, Rebuilder
+from nemo_desktop.cloud.recovery import Rebuilder
 from nemo_desktop.cloud.session import CloudSession, display_draft
-from nemo_desktop.cloud.sse import StillWorking, StreamDropped, StreamError, TextPart, ToolCall, watch
 from nemo_desktop.cloud.transport import Transport
+from nemo_desktop.cloud.turn import ChatTurn, TurnTiming
 from nemo_desktop.cloud.uploads import upload_one
 from nemo_desktop.core.draft import VIDEO, Draft
-from nemo_desktop.core.errors import Busy, CloudError, NothingToDo, ServerError, SessionGone, StreamStalled
-from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
+from nemo_desktop.core.errors import Busy, NothingToDo
+from nemo_desktop.core.events import Event, ProgressFn, no_progress
 from nemo_desktop.core.files import ensure_free_space, safe_stem, unique_path
-from nemo_desktop.core.intents import GUI_REPLACEMENTS, GuiAction, translate_gui_phrases
 from nemo_desktop.core.media import check_file
 from nemo_desktop.core.ports import Credits, EngineKind
-from nemo_desktop.i18n import N_, current_language, language_of, normalize, tr
+from nemo_desktop.i18n import N_, current_language, normalize, tr
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
 
@@ -47,7 +44,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
-RECOVERY_READS = 5
 LINK_SECONDS = 15.0  # the browser link is a courtesy: it may not hold back a finished video for long
 
 
@@ -160,142 +156,22 @@ class CloudBackend:
         return display_draft(await self.cloud_session.step(self.cloud_session.read, progress))
 
     async def chat(self, text: str) -> AsyncIterator[Event]:
-        """One turn. The message is sent once; afterwards the state says what changed. An empty request
-        (``make`` without --prompt, "compose and export") asks for music that fits the video."""
+        """One turn (turn.py). The message is sent once; afterwards the state says what changed. An empty
+        request (``make`` without --prompt, "compose and export") asks for music that fits the video."""
         text = text.strip() or FIT_THE_VIDEO
         if self._turn.locked():
             raise Busy("a cloud turn is still running")
         async with self._turn:
-            async for event in self._chat(text):
+            self.cloud_session.new_job()
+            await self.connect()
+            turn = ChatTurn(self.cloud_session, text, timing=self._turn_timing(), links=self.transport.links)
+            async for event in turn.run():
                 yield event
 
-    async def _chat(self, text: str) -> AsyncIterator[Event]:
-        lang = language_of(text)
-        self.cloud_session.new_job()
-        await self.connect()
-        try:
-            before = self.cloud_session.snapshot or await self.cloud_session.read()
-        except SessionGone as lost:
-            async for event in self.cloud_session.rebuilt(lost, lang):
-                yield event
-            before = await self.cloud_session.again(self.cloud_session.read)
-        yield Status(tr(N_("Sent to NemoVideo. This can take a few minutes…"), lang))
-        replies = 0
-        tools = 0
-        actions: set[GuiAction] = set()
-        partial: dict[str, str] = {}
-        failure: StreamError | None = None
-        dropped: StreamDropped | None = None
-        sent = False
-        while not sent:
-            try:
-                async with self.api.open_turn(self.session_id, text,
-                                              idle_timeout=self.settings.heartbeat_timeout_seconds) as items:
-                    sent = True
-                    self.project.add_message(text)
-                    async for item in watch(items, notice_every=self.settings.heartbeat_notice_seconds,
-                                            idle_timeout=self.settings.heartbeat_timeout_seconds,
-                                            hard_cap=TURN_CAP_SECONDS, clock=self._clock):
-                        if isinstance(item, StillWorking):
-                            yield Status(tr(N_("Still working…"), lang))
-                        elif isinstance(item, TextPart):
-                            if item.partial:
-                                partial[item.author] = partial.get(item.author, "") + item.text
-                                continue
-                            partial.pop(item.author, None)
-                            reply = self._reply_text(item.text, replies + tools > 0, lang, actions)
-                            if reply:
-                                replies += 1
-                                yield Reply(reply)
-                        elif isinstance(item, ToolCall):
-                            tools += 1
-                            yield Status(tool_label(item.name, lang))
-                        elif isinstance(item, StreamError):
-                            failure = item
-                            break
-            except SessionGone as lost:  # refused before it ran (1002): the rebuilt session gets it once
-                if sent:
-                    raise
-                async for event in self.cloud_session.rebuilt(lost, lang):
-                    yield event
-                before = await self.cloud_session.again(self.cloud_session.read)
-            except StreamDropped as exc:
-                dropped = exc
-                sent = True
-        for buffered in partial.values():
-            reply = self._reply_text(buffered, replies + tools > 0, lang, actions)
-            if reply:
-                replies += 1
-                yield Reply(reply)
-
-        if dropped is not None:
-            yield Notice(tr(N_("The connection dropped during the reply. Your message was not sent again; "
-                               "checking what changed…"), lang), "warning")
-            async for event in self._recover(before, lang):
-                yield event
-            return
-
-        try:
-            after = await self.cloud_session.read()
-        except SessionGone as lost:  # lost right after the turn: the rebuild sends this message again
-            async for event in self.cloud_session.rebuilt(lost, lang):
-                yield event
-            after = await self.cloud_session.again(self.cloud_session.read)
-        changes = describe_changes(before.draft, after.draft, lang)
-        if after.draft_raw != before.draft_raw:
-            yield DraftChanged(display_draft(after))
-        if failure is not None:
-            if changes:
-                yield Reply(" ".join(changes))
-            raise (error_for(200, failure.code, failure.message, links=self.transport.links)
-                   if failure.code else ServerError(short(failure.message)))
-        if replies == 0:
-            yield Reply(" ".join(changes) if changes else
-                        tr(N_("The cloud finished this step without changing the timeline."), lang))
-        if GuiAction.SHOW_STATE in actions:
-            yield Reply(display_draft(after).summary(lang))
-        if GuiAction.SHOW_CREDITS in actions:
-            try:
-                bal = await self.api.credits()
-                yield Reply(tr(N_("Credits: {available} available ({frozen} reserved)."), lang).format(
-                    available=bal.available, frozen=bal.frozen))
-            except CloudError as err:
-                log.info("credits after a turn unavailable: %s", err.code)
-
-    def _reply_text(self, text: str, had_output: bool, lang: str, actions: set[GuiAction]) -> str:
-        """The agent's text with its web-editor directions replaced (§7.2, core.intents' table)."""
-        if had_output and is_trailing_noise(text):
-            return ""
-        translated = translate_gui_phrases(text)
-        actions.update(translated.actions)
-        extra = [tr(GUI_REPLACEMENTS[a], lang) for a in translated.actions
-                 if GUI_REPLACEMENTS.get(a) and a is not GuiAction.SHOW_CREDITS]
-        return " ".join(part for part in (translated.text, *extra) if part).strip()
-
-    async def _recover(self, before: StateSnapshot, lang: str) -> AsyncIterator[Event]:
-        """§7.6: wait, read state; report the first change; give up after five unchanged reads."""
-        waited = 0.0
-        for n in range(RECOVERY_READS):
-            wait = self.poll_seconds if n == 0 else 2 * self.poll_seconds
-            await self._sleep(wait)
-            waited += wait
-            try:
-                after = await self.cloud_session.read()
-            except SessionGone as lost:  # the rebuild sends the message again into a new session
-                async for event in self.cloud_session.rebuilt(lost, lang):
-                    yield event
-                after = await self.cloud_session.again(self.cloud_session.read)
-            except CloudError as err:
-                log.info("state read during recovery failed: %s", err.code)
-                continue
-            if after.draft_raw != before.draft_raw:
-                yield DraftChanged(display_draft(after))
-                changes = describe_changes(before.draft, after.draft, lang)
-                yield Reply(" ".join(changes) or tr(N_("The timeline was adjusted."), lang))
-                return
-            yield Status(tr(N_("No change yet; checking again…"), lang))
-        raise StreamStalled(f"connection dropped; no change after {waited:.0f} s",
-                            minutes=max(1, round(waited / 60)))
+    def _turn_timing(self) -> TurnTiming:
+        return TurnTiming(notice_every=self.settings.heartbeat_notice_seconds,
+                          idle_timeout=self.settings.heartbeat_timeout_seconds, poll_seconds=self.poll_seconds,
+                          clock=self._clock, sleep=self._sleep)
 
     async def export(self, draft: Draft, dest_dir: Path, progress: ProgressFn) -> Path:
         """§5: read state, refuse an empty timeline, render exactly the server's draft, download it, and
