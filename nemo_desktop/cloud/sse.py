@@ -190,7 +190,11 @@ async def items_of(response: httpx.Response) -> AsyncIterator[Item]:
         raise StreamDropped(describe_transport_error(exc)) from None
 
 
-_DONE = object()
+class _Done:
+    """Put on ``watch``'s queue when the source has no more items."""
+
+
+_DONE = _Done()
 
 
 async def watch(source: AsyncIterator[Item], *, notice_every: float, idle_timeout: float,
@@ -198,7 +202,7 @@ async def watch(source: AsyncIterator[Item], *, notice_every: float, idle_timeou
                 ) -> AsyncIterator[Item | StillWorking]:
     """Pass items through; add StillWorking while nothing but heartbeats arrives, and raise StreamStalled
     after ``idle_timeout`` seconds without a real event or ``hard_cap`` seconds in all (§7.5)."""
-    queue: asyncio.Queue[Any] = asyncio.Queue()
+    queue: asyncio.Queue[Item | BaseException | _Done] = asyncio.Queue()
 
     async def pump() -> None:
         try:
@@ -228,7 +232,7 @@ async def watch(source: AsyncIterator[Item], *, notice_every: float, idle_timeou
                 item = await asyncio.wait_for(queue.get(), timeout=max(0.005, wait))
             except TimeoutError:
                 continue
-            if item is _DONE:
+            if isinstance(item, _Done):
                 return
             if isinstance(item, BaseException):
                 raise item
