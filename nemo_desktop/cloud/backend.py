@@ -5,11 +5,10 @@ to it (project.py), kept in the config dir so a restart continues the same proje
 raised as a NemoError subclass; ``chat`` yields Status/Reply/DraftChanged/Notice events and raises after
 telling what it learned.
 
-The chat message is POSTed exactly once. If the stream drops, the state is polled to find out what the
-turn did (§7.6); if the cloud stays silent, the draft is compared before/after (§7.3). When the cloud
-has lost the session (1002) at any step, it is rebuilt once per job (recovery.py) and the job goes on;
-the person hears one line about it: a Notice in a chat turn, a progress line in the other steps (they
-have no event channel).
+The rooms: session.py connects, reads the state and keeps a job going when the cloud has lost the
+session (rebuilt once per job by recovery.py); turn.py holds a chat turn (the message sent once, the
+stream, what changed); render.py and download.py do the export's submit, poll and download. This module
+is the adapter between them and the Backend protocol, and it names the exported file.
 """
 
 from __future__ import annotations
@@ -20,28 +19,24 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
 from nemo_desktop.cloud import download, render
 from nemo_desktop.cloud.api import NemoApi, StateSnapshot
 from nemo_desktop.cloud.auth import Auth
-from nemo_desktop.cloud.changes import describe_changes
-from nemo_desktop.cloud.envelope import Links, error_for, short
-from nemo_desktop.cloud.errors import SessionLostAgain
-from nemo_desktop.cloud.gui_phrases import GUI_REPLACEMENTS, GuiAction, translate_gui_phrases
-from nemo_desktop.cloud.phrases import is_trailing_noise, tool_label
+from nemo_desktop.cloud.envelope import Links
 from nemo_desktop.cloud.project import CloudProject
-from nemo_desktop.cloud.recovery import NOTICE, TURN_CAP_SECONDS, Rebuilder, as_events
-from nemo_desktop.cloud.sse import StillWorking, StreamDropped, StreamError, TextPart, ToolCall, watch
+from nemo_desktop.cloud.recovery import Rebuilder
+from nemo_desktop.cloud.session import CloudSession, display_draft
 from nemo_desktop.cloud.transport import Transport
+from nemo_desktop.cloud.turn import ChatTurn, TurnTiming
 from nemo_desktop.cloud.uploads import upload_one
-from nemo_desktop.core.draft import AUDIO, VIDEO, Draft, Role, Segment, Track
-from nemo_desktop.core.errors import Busy, CloudError, NothingToDo, ServerError, SessionGone, StreamStalled
-from nemo_desktop.core.events import DraftChanged, Event, Notice, ProgressFn, Reply, Status, no_progress
+from nemo_desktop.core.draft import VIDEO, Draft
+from nemo_desktop.core.errors import Busy, NothingToDo
+from nemo_desktop.core.events import Event, ProgressFn, no_progress
 from nemo_desktop.core.files import ensure_free_space, safe_stem, unique_path
 from nemo_desktop.core.media import check_file
-from nemo_desktop.core.ports import Credits, EngineKind
-from nemo_desktop.i18n import N_, current_language, language_of, normalize, tr
+from nemo_desktop.core.ports import Credits, EngineKind, NoticeFn
+from nemo_desktop.i18n import N_, current_language, normalize, tr
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
 
@@ -49,9 +44,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
-RECOVERY_READS = 5
 LINK_SECONDS = 15.0  # the browser link is a courtesy: it may not hold back a finished video for long
-T = TypeVar("T")
 
 
 def env_seconds(name: str, default: float) -> float:
@@ -92,7 +85,8 @@ class CloudBackend:
         self.project = CloudProject(self.api_url)
         self.rebuilder = Rebuilder(self.api, self.project, idle_timeout=settings.heartbeat_timeout_seconds,
                                    clock=self._clock)
-        self._snapshot: StateSnapshot | None = None
+        self.cloud_session = CloudSession(self.auth, self.api, self.project, self.rebuilder,
+                                          language=lambda: self.language)
         self._turn = asyncio.Lock()
         self.last_link = ""
         """Browser link to the project after the last export (§7.8: deliver it with the video)."""
@@ -121,65 +115,30 @@ class CloudBackend:
     def session_id(self) -> str:
         return self.project.session_id
 
+    @property
+    def _snapshot(self) -> StateSnapshot | None:
+        """The state as last read (session.py keeps it; a chat turn starts from it)."""
+        return self.cloud_session.snapshot
+
+    @_snapshot.setter
+    def _snapshot(self, snapshot: StateSnapshot | None) -> None:
+        self.cloud_session.snapshot = snapshot
+
+    _display_draft = staticmethod(display_draft)  # what a snapshot shows as a Draft (session.py)
+
+    def listen(self, notice: NoticeFn) -> None:
+        """Where "the cloud session expired; …" goes when a lost session is rebuilt outside a chat turn."""
+        self.cloud_session.announce = notice
+
     async def connect(self) -> None:
         """Get a token, then reuse the saved session for this API and user, or create one."""
-        await self.auth.token()
-        if self.project.current is not None:
-            return
-        if self.project.load(self.auth.user_id):
-            log.info("reusing cloud session %s", self.session_id)
-            return
-        info = await self.api.create_session("project", self.language)
-        self.project.begin(info, info.user_id or self.auth.user_id, self.language)
-        self._snapshot = None
-        log.info("created cloud session %s", info.session_id)
-
-    async def _read_state(self) -> StateSnapshot:
-        await self.connect()
-        snapshot = await self.api.state(self.session_id)
-        self._snapshot = snapshot
-        return snapshot
-
-    # --- a session the cloud lost ----------------------------------------------------------------------
-
-    async def _step(self, step: Callable[[], Awaitable[T]], progress: ProgressFn) -> T:
-        """Run one step of a job; when the session is gone, rebuild it (once per job) and run it again."""
-        try:
-            return await step()
-        except SessionGone as lost:
-            if await self.rebuilder.rebuild(lost, progress):
-                progress(tr(NOTICE, None), None)
-            self._snapshot = None
-        return await self._again(step)
-
-    async def _rebuilt(self, lost: SessionGone, lang: str) -> AsyncIterator[Event]:
-        """The rebuild inside a chat turn: its progress as events, then the one Notice."""
-        told: list[bool] = []
-
-        async def work(progress: ProgressFn) -> None:
-            told.append(await self.rebuilder.rebuild(lost, progress))
-
-        async for event in as_events(work):
-            yield event
-        self._snapshot = None
-        if any(told):
-            yield Notice(tr(NOTICE, lang), "warning")
-
-    @staticmethod
-    async def _again(step: Callable[[], Awaitable[T]]) -> T:
-        """A step after a rebuild: losing the new session too ends the job."""
-        try:
-            return await step()
-        except SessionLostAgain:
-            raise
-        except SessionGone as again:
-            raise SessionLostAgain(again.detail) from None
+        await self.cloud_session.connect()
 
     # --- Backend protocol ------------------------------------------------------------------------------
 
     async def state(self) -> Draft:
-        self.rebuilder.new_job()
-        return self._display_draft(await self._step(self._read_state, no_progress))
+        self.cloud_session.new_job()
+        return display_draft(await self.cloud_session.step(self.cloud_session.read, no_progress))
 
     async def credits(self) -> Credits:
         await self.auth.token()
@@ -188,163 +147,44 @@ class CloudBackend:
     async def add_media(self, paths: list[Path], progress: ProgressFn) -> Draft:
         """Check every file first (type, size, readable: nothing is sent if one fails), then upload."""
         accepted = [check_file(Path(p)) for p in paths]
-        self.rebuilder.new_job()
+        self.cloud_session.new_job()
         await self.connect()
         total = sum(a.size for a in accepted)
         done = 0
         for item in accepted:
-            await self._step(lambda _i=item, _d=done: upload_one(  # type: ignore[misc]
+            await self.cloud_session.step(lambda _i=item, _d=done: upload_one(  # type: ignore[misc]
                 self.api, self.session_id, _i.path, _i.size, progress, done=_d, total=total), progress)
             self.project.add_clip(item.path)
             done += item.size
         progress(tr(N_("Uploaded"), None), 1.0)
-        return self._display_draft(await self._step(self._read_state, progress))
+        return display_draft(await self.cloud_session.step(self.cloud_session.read, progress))
 
     async def chat(self, text: str) -> AsyncIterator[Event]:
-        """One turn. The message is sent once; afterwards the state says what changed. An empty request
-        (``make`` without --prompt, "compose and export") asks for music that fits the video."""
+        """One turn (turn.py). The message is sent once; afterwards the state says what changed. An empty
+        request (``make`` without --prompt, "compose and export") asks for music that fits the video."""
         text = text.strip() or FIT_THE_VIDEO
         if self._turn.locked():
             raise Busy("a cloud turn is still running")
         async with self._turn:
-            async for event in self._chat(text):
+            self.cloud_session.new_job()
+            await self.connect()
+            turn = ChatTurn(self.cloud_session, text, timing=self._turn_timing(), links=self.transport.links)
+            async for event in turn.run():
                 yield event
 
-    async def _chat(self, text: str) -> AsyncIterator[Event]:
-        lang = language_of(text)
-        self.rebuilder.new_job()
-        await self.connect()
-        try:
-            before = self._snapshot or await self._read_state()
-        except SessionGone as lost:
-            async for event in self._rebuilt(lost, lang):
-                yield event
-            before = await self._again(self._read_state)
-        yield Status(tr(N_("Sent to NemoVideo. This can take a few minutes…"), lang))
-        replies = 0
-        tools = 0
-        actions: set[GuiAction] = set()
-        partial: dict[str, str] = {}
-        failure: StreamError | None = None
-        dropped: StreamDropped | None = None
-        sent = False
-        while not sent:
-            try:
-                async with self.api.open_turn(self.session_id, text,
-                                              idle_timeout=self.settings.heartbeat_timeout_seconds) as items:
-                    sent = True
-                    self.project.add_message(text)
-                    async for item in watch(items, notice_every=self.settings.heartbeat_notice_seconds,
-                                            idle_timeout=self.settings.heartbeat_timeout_seconds,
-                                            hard_cap=TURN_CAP_SECONDS, clock=self._clock):
-                        if isinstance(item, StillWorking):
-                            yield Status(tr(N_("Still working…"), lang))
-                        elif isinstance(item, TextPart):
-                            if item.partial:
-                                partial[item.author] = partial.get(item.author, "") + item.text
-                                continue
-                            partial.pop(item.author, None)
-                            reply = self._reply_text(item.text, replies + tools > 0, lang, actions)
-                            if reply:
-                                replies += 1
-                                yield Reply(reply)
-                        elif isinstance(item, ToolCall):
-                            tools += 1
-                            yield Status(tool_label(item.name, lang))
-                        elif isinstance(item, StreamError):
-                            failure = item
-                            break
-            except SessionGone as lost:  # refused before it ran (1002): the rebuilt session gets it once
-                if sent:
-                    raise
-                async for event in self._rebuilt(lost, lang):
-                    yield event
-                before = await self._again(self._read_state)
-            except StreamDropped as exc:
-                dropped = exc
-                sent = True
-        for buffered in partial.values():
-            reply = self._reply_text(buffered, replies + tools > 0, lang, actions)
-            if reply:
-                replies += 1
-                yield Reply(reply)
-
-        if dropped is not None:
-            yield Notice(tr(N_("The connection dropped during the reply. Your message was not sent again; "
-                               "checking what changed…"), lang), "warning")
-            async for event in self._recover(before, lang):
-                yield event
-            return
-
-        try:
-            after = await self._read_state()
-        except SessionGone as lost:  # lost right after the turn: the rebuild sends this message again
-            async for event in self._rebuilt(lost, lang):
-                yield event
-            after = await self._again(self._read_state)
-        changes = describe_changes(before.draft, after.draft, lang)
-        if after.draft_raw != before.draft_raw:
-            yield DraftChanged(self._display_draft(after))
-        if failure is not None:
-            if changes:
-                yield Reply(" ".join(changes))
-            raise (error_for(200, failure.code, failure.message, links=self.transport.links)
-                   if failure.code else ServerError(short(failure.message)))
-        if replies == 0:
-            yield Reply(" ".join(changes) if changes else
-                        tr(N_("The cloud finished this step without changing the timeline."), lang))
-        if GuiAction.SHOW_STATE in actions:
-            yield Reply(self._display_draft(after).summary(lang))
-        if GuiAction.SHOW_CREDITS in actions:
-            try:
-                bal = await self.api.credits()
-                yield Reply(tr(N_("Credits: {available} available ({frozen} reserved)."), lang).format(
-                    available=bal.available, frozen=bal.frozen))
-            except CloudError as err:
-                log.info("credits after a turn unavailable: %s", err.code)
-
-    def _reply_text(self, text: str, had_output: bool, lang: str, actions: set[GuiAction]) -> str:
-        """The agent's text with its web-editor directions replaced (§7.2, core.intents' table)."""
-        if had_output and is_trailing_noise(text):
-            return ""
-        translated = translate_gui_phrases(text)
-        actions.update(translated.actions)
-        extra = [tr(GUI_REPLACEMENTS[a], lang) for a in translated.actions
-                 if GUI_REPLACEMENTS.get(a) and a is not GuiAction.SHOW_CREDITS]
-        return " ".join(part for part in (translated.text, *extra) if part).strip()
-
-    async def _recover(self, before: StateSnapshot, lang: str) -> AsyncIterator[Event]:
-        """§7.6: wait, read state; report the first change; give up after five unchanged reads."""
-        waited = 0.0
-        for n in range(RECOVERY_READS):
-            wait = self.poll_seconds if n == 0 else 2 * self.poll_seconds
-            await self._sleep(wait)
-            waited += wait
-            try:
-                after = await self._read_state()
-            except SessionGone as lost:  # the rebuild sends the message again into a new session
-                async for event in self._rebuilt(lost, lang):
-                    yield event
-                after = await self._again(self._read_state)
-            except CloudError as err:
-                log.info("state read during recovery failed: %s", err.code)
-                continue
-            if after.draft_raw != before.draft_raw:
-                yield DraftChanged(self._display_draft(after))
-                changes = describe_changes(before.draft, after.draft, lang)
-                yield Reply(" ".join(changes) or tr(N_("The timeline was adjusted."), lang))
-                return
-            yield Status(tr(N_("No change yet; checking again…"), lang))
-        raise StreamStalled(f"connection dropped; no change after {waited:.0f} s",
-                            minutes=max(1, round(waited / 60)))
+    def _turn_timing(self) -> TurnTiming:
+        return TurnTiming(notice_every=self.settings.heartbeat_notice_seconds,
+                          idle_timeout=self.settings.heartbeat_timeout_seconds, poll_seconds=self.poll_seconds,
+                          clock=self._clock, sleep=self._sleep)
 
     async def export(self, draft: Draft, dest_dir: Path, progress: ProgressFn) -> Path:
         """§5: read state, refuse an empty timeline, render exactly the server's draft, download it, and
         get the browser link to deliver with it (§7.8)."""
-        self.rebuilder.new_job()
+        self.cloud_session.new_job()
         self.last_link = ""
         stage = tr(N_("Rendering in the cloud…"), None)
-        snapshot, render_id = await self._step(lambda: self._submit(dest_dir, stage, progress), progress)
+        snapshot, render_id = await self.cloud_session.step(lambda: self._submit(dest_dir, stage, progress),
+                                                            progress)
         status = await render.wait_done(self.api, render_id, interval=self.poll_seconds, sleep=self._sleep,
                                         clock=self._clock, report=lambda f: progress(stage, f))
         fetching = tr(N_("Downloading the video…"), None)
@@ -357,7 +197,7 @@ class CloudBackend:
 
     async def _submit(self, dest_dir: Path, stage: str, progress: ProgressFn) -> tuple[StateSnapshot, str]:
         """§5 steps 1–2 (one step for recovery: a rebuilt session has a new draft to submit)."""
-        snapshot = await self._read_state()
+        snapshot = await self.cloud_session.read()
         if not snapshot.exportable or snapshot.draft_raw is None:
             raise NothingToDo("the cloud draft has no segments")
         ensure_free_space(dest_dir, 1024 * 1024)
@@ -383,27 +223,6 @@ class CloudBackend:
 
     async def aclose(self) -> None:
         await self.transport.aclose()
-
-    # --- helpers ---------------------------------------------------------------------------------------
-
-    @staticmethod
-    def _display_draft(snapshot: StateSnapshot) -> Draft:
-        """The server's draft, or — before anything is generated — the uploaded clips in a row."""
-        if snapshot.draft_raw:
-            draft = snapshot.draft.copy()
-            for seg in draft.segments_of(AUDIO):  # cloud BGM is music; core's summary looks for the role
-                seg.role = seg.role or Role.MUSIC
-            return draft
-        segments: list[Segment] = []
-        start = 0.0
-        for info in snapshot.video_infos:
-            if info.get("file_type", "video") != "video":
-                continue
-            duration = float(info.get("duration") or 0.0)
-            segments.append(Segment(start, duration, str(info.get("cdn_url") or ""),
-                                    meta={"name": str(info.get("filename") or "")}))
-            start += duration
-        return Draft(tracks=[Track(VIDEO, segments)] if segments else [])
 
 
 def export_stem(snapshot: StateSnapshot, draft: Draft | None) -> str:

@@ -28,7 +28,7 @@ def _describe(kind: int, seg: Segment, lang: str | None) -> str:
     return f"{word} {name} ({_span(seg)}{extra})"
 
 
-def _key(kind: int, seg: Segment) -> tuple:
+def _key(kind: int, seg: Segment) -> tuple[int, str, float, float, float | None]:
     return (kind, seg.name, round(seg.start, 3), round(seg.duration, 3), seg.volume)
 
 

@@ -67,37 +67,67 @@ def short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True)
+class _Reported:
+    """What a failed reply said, as the error table sees it: the code or status being looked up, the
+    (shortened) message, and what some errors name (the browser links, the file)."""
+
+    value: int
+    message: str
+    links: Links
+    subject: str
+
+    def said(self, unit: str) -> str:
+        """The server's message, else ``"<unit> <value>"`` ("code 1002", "HTTP 429")."""
+        return self.message or f"{unit} {self.value}"
+
+
+_ErrorFactory = Callable[[_Reported], CloudError]
+
+_UNSUPPORTED_TYPE = N_("unsupported file type; use mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a "
+                       "or aac")
+_TOO_LARGE = N_("the file is too large; trim or compress it")
+
+
+def _auth_expired(r: _Reported) -> CloudError:
+    return AuthExpired(r.said("code"))
+
+
+def _server_error(r: _Reported) -> CloudError:
+    return ServerError(f"HTTP {r.value}" + (f": {r.message}" if r.message else ""))
+
+
+_ERRORS: dict[int, _ErrorFactory] = {
+    **dict.fromkeys(AUTH_CODES, _auth_expired),
+    1002: lambda r: SessionGone(r.said("code")),
+    2001: lambda r: NoCredits(r.said("code"), link=r.links.no_credits()),
+    4001: lambda r: UploadRejected(_UNSUPPORTED_TYPE, name=r.subject or "file"),
+    4002: lambda r: UploadRejected(_TOO_LARGE, name=r.subject or "file"),
+    402: lambda r: ExportNotAllowed(r.said("HTTP"), link=r.links.export_plan()),
+    429: lambda r: RateLimited(r.said("HTTP")),
+    400: lambda r: BadRequest(r.said("HTTP")),
+    409: lambda r: Conflict(r.said("HTTP")),
+    408: lambda r: Transient(r.said("HTTP")),
+}
+"""Envelope codes and HTTP statuses → the typed error; any other 5xx is a ServerError (``_factory_for``)."""
+
+
+def _factory_for(value: int) -> _ErrorFactory | None:
+    """The table's entry for a code or status; None for one that says nothing (0, 200) or is unknown."""
+    if value in (0, 200):
+        return None
+    return _ERRORS.get(value) or (_server_error if 500 <= value <= 599 else None)
+
+
 def error_for(status: int, code: int | None, message: str, *, links: Links = DEFAULT_LINKS,
               subject: str = "") -> CloudError:
     """The typed error for an HTTP status and/or an envelope code. Envelope codes win when they are
     ones we know; otherwise the HTTP status decides."""
     message = short(message) if message else ""
-    for value in (code, status):
-        if value is None or value in (0, 200):
-            continue
-        if value in AUTH_CODES:
-            return AuthExpired(message or f"code {value}")
-        if value == 1002:
-            return SessionGone(message or "code 1002")
-        if value == 2001:
-            return NoCredits(message or "code 2001", link=links.no_credits())
-        if value == 4001:
-            return UploadRejected(N_("unsupported file type; use mp4, mov, avi, webm, mkv, jpg, png, gif, "
-                                     "webp, mp3, wav, m4a or aac"), name=subject or "file")
-        if value == 4002:
-            return UploadRejected(N_("the file is too large; trim or compress it"), name=subject or "file")
-        if value == 402:
-            return ExportNotAllowed(message or "HTTP 402", link=links.export_plan())
-        if value == 429:
-            return RateLimited(message or "HTTP 429")
-        if value == 400:
-            return BadRequest(message or "HTTP 400")
-        if value == 409:
-            return Conflict(message or "HTTP 409")
-        if value == 408:
-            return Transient(message or "HTTP 408")
-        if 500 <= value <= 599:
-            return ServerError(f"HTTP {value}" + (f": {message}" if message else ""))
+    for value in (v for v in (code, status) if v is not None):
+        factory = _factory_for(value)
+        if factory is not None:
+            return factory(_Reported(value, message, links, subject))
     if status >= 400:
         return CloudError(message or f"HTTP {status}")
     return CloudError(message or f"code {code}")

@@ -1,5 +1,5 @@
 """Words for what the cloud agent does: friendly activity lines from tool names, and the trailing noise
-the skill docs say to ignore. (The GUI-phrase table of §7.2 lives in core/intents.py.)
+the skill docs say to ignore. (The GUI-phrase table of §7.2 lives in gui_phrases.py.)
 """
 
 from __future__ import annotations

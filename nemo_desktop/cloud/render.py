@@ -59,7 +59,7 @@ def rewrite_sandbox_paths(draft: dict[str, Any], video_infos: list[dict[str, Any
             return by_name.get(value.rsplit("/", 1)[-1], value)
         return value
 
-    return walk(draft)
+    return {k: walk(v) for k, v in draft.items()}
 
 
 _last_ms = 0

@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import httpx
@@ -88,10 +89,7 @@ def parse_event(data: str, event: str = "") -> list[Item]:
     try:
         obj = json.loads(data)
     except ValueError:
-        if event == "error":
-            return [StreamError(data.strip()[:200])]
-        log.debug("ignoring a non-JSON SSE event (%d chars)", len(data))
-        return []
+        return _not_json(data, event)
     if event == "error":
         return [_error_item(obj.get("error", obj) if isinstance(obj, dict) else obj)]
     if not isinstance(obj, dict):
@@ -99,6 +97,57 @@ def parse_event(data: str, event: str = "") -> list[Item]:
     kind = obj.get("type")
     if isinstance(kind, str):
         return _parse_simple(kind, obj)
+    return _parse_adk(obj)
+
+
+def _not_json(data: str, event: str) -> list[Item]:
+    """An ``error`` event may carry plain text; any other event that is not JSON is skipped."""
+    if event == "error":
+        return [StreamError(data.strip()[:200])]
+    log.debug("ignoring a non-JSON SSE event (%d chars)", len(data))
+    return []
+
+
+# --- the simplified dialect: one ``type`` per object ----------------------------------------------------
+
+
+class SimpleKind(StrEnum):
+    """The ``type`` of a simplified-dialect object (§9.1)."""
+
+    HEARTBEAT = "heartbeat"
+    TEXT = "text"
+    TOOL_CALL = "tool_call"
+    TOOL_RESULT = "tool_result"
+    ERROR = "error"
+
+
+def _simple_text(obj: dict[str, Any]) -> list[Item]:
+    text = obj.get("content", obj.get("text"))
+    return [TextPart(text, str(obj.get("author") or ""), bool(obj.get("partial")))] if isinstance(text, str) else []
+
+
+_SIMPLE: dict[SimpleKind, Callable[[dict[str, Any]], list[Item]]] = {
+    SimpleKind.HEARTBEAT: lambda obj: [Heartbeat()],
+    SimpleKind.TEXT: _simple_text,
+    SimpleKind.TOOL_CALL: lambda obj: [ToolCall(str(obj.get("name") or ""))],
+    SimpleKind.TOOL_RESULT: lambda obj: [ToolResult(str(obj.get("name") or ""))],
+    SimpleKind.ERROR: lambda obj: [_error_item(obj.get("error") or obj.get("message") or obj)],
+}
+
+
+def _parse_simple(kind: str, obj: dict[str, Any]) -> list[Item]:
+    """Items of a simplified object; a ``type`` this client does not know yields none."""
+    try:
+        handler = _SIMPLE[SimpleKind(kind)]
+    except ValueError:
+        return []
+    return handler(obj)
+
+
+# --- the ADK-native dialect: errors beside ``content.parts[]`` -------------------------------------------
+
+
+def _parse_adk(obj: dict[str, Any]) -> list[Item]:
     items: list[Item] = []
     if "error" in obj and obj["error"]:
         items.append(_error_item(obj["error"]))
@@ -106,38 +155,27 @@ def parse_event(data: str, event: str = "") -> list[Item]:
         items.append(StreamError(str(obj.get("errorMessage") or obj.get("errorCode"))))
     content = obj.get("content")
     if isinstance(content, dict):
-        author = str(obj.get("author") or "")
-        partial = bool(obj.get("partial"))
-        role = content.get("role")
+        # text written by the person (role or author "user") is an echo of the message, never a reply
+        said_by_user = content.get("role") == "user" or str(obj.get("author") or "") == "user"
+        author, partial = str(obj.get("author") or ""), bool(obj.get("partial"))
         for part in content.get("parts") or []:
-            if not isinstance(part, dict):
-                continue
-            if isinstance(part.get("text"), str) and not part.get("thought") and role != "user" \
-                    and author != "user":
-                items.append(TextPart(part["text"], author, partial))
-            call = part.get("functionCall") or part.get("function_call")
-            if isinstance(call, dict):
-                items.append(ToolCall(str(call.get("name") or "")))
-            result = part.get("functionResponse") or part.get("function_response")
-            if isinstance(result, dict):
-                items.append(ToolResult(str(result.get("name") or "")))
+            if isinstance(part, dict):
+                items.extend(_part_items(part, author, partial, said_by_user))
     return items
 
 
-def _parse_simple(kind: str, obj: dict[str, Any]) -> list[Item]:
-    if kind == "heartbeat":
-        return [Heartbeat()]
-    if kind == "text":
-        text = obj.get("content", obj.get("text"))
-        return [TextPart(text, str(obj.get("author") or ""), bool(obj.get("partial")))] \
-            if isinstance(text, str) else []
-    if kind == "tool_call":
-        return [ToolCall(str(obj.get("name") or ""))]
-    if kind == "tool_result":
-        return [ToolResult(str(obj.get("name") or ""))]
-    if kind == "error":
-        return [_error_item(obj.get("error") or obj.get("message") or obj)]
-    return []
+def _part_items(part: dict[str, Any], author: str, partial: bool, said_by_user: bool) -> list[Item]:
+    """One of ``content.parts[]``: text (not a thought, not the person's own), a tool call, a tool result."""
+    items: list[Item] = []
+    if isinstance(part.get("text"), str) and not part.get("thought") and not said_by_user:
+        items.append(TextPart(part["text"], author, partial))
+    call = part.get("functionCall") or part.get("function_call")
+    if isinstance(call, dict):
+        items.append(ToolCall(str(call.get("name") or "")))
+    result = part.get("functionResponse") or part.get("function_response")
+    if isinstance(result, dict):
+        items.append(ToolResult(str(result.get("name") or "")))
+    return items
 
 
 async def items_of(response: httpx.Response) -> AsyncIterator[Item]:
@@ -152,7 +190,11 @@ async def items_of(response: httpx.Response) -> AsyncIterator[Item]:
         raise StreamDropped(describe_transport_error(exc)) from None
 
 
-_DONE = object()
+class _Done:
+    """Put on ``watch``'s queue when the source has no more items."""
+
+
+_DONE = _Done()
 
 
 async def watch(source: AsyncIterator[Item], *, notice_every: float, idle_timeout: float,
@@ -160,7 +202,7 @@ async def watch(source: AsyncIterator[Item], *, notice_every: float, idle_timeou
                 ) -> AsyncIterator[Item | StillWorking]:
     """Pass items through; add StillWorking while nothing but heartbeats arrives, and raise StreamStalled
     after ``idle_timeout`` seconds without a real event or ``hard_cap`` seconds in all (§7.5)."""
-    queue: asyncio.Queue[Any] = asyncio.Queue()
+    queue: asyncio.Queue[Item | BaseException | _Done] = asyncio.Queue()
 
     async def pump() -> None:
         try:
@@ -190,7 +232,7 @@ async def watch(source: AsyncIterator[Item], *, notice_every: float, idle_timeou
                 item = await asyncio.wait_for(queue.get(), timeout=max(0.005, wait))
             except TimeoutError:
                 continue
-            if item is _DONE:
+            if isinstance(item, _Done):
                 return
             if isinstance(item, BaseException):
                 raise item

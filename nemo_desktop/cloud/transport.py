@@ -118,7 +118,7 @@ class RetryPolicy:
         parsed = parse_retry_after(retry_after, cap=self.retry_after_cap)
         if parsed is not None:
             return parsed
-        base = min(self.backoff_cap, self.backoff * (2 ** attempt))
+        base = min(self.backoff_cap, self.backoff * 2.0 ** attempt)
         return base * random.uniform(0.75, 1.0)
 
 

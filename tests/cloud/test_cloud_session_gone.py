@@ -207,3 +207,25 @@ async def test_cancelling_during_a_rebuild_leaves_no_task(backend: CloudBackend,
     with pytest.raises(asyncio.CancelledError):
         await task
     assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
+async def test_through_a_session_the_line_outside_a_chat_turn_is_a_notice(
+    backend: CloudBackend, cloud_env: RunningFake, clip: Path, tmp_path: Path
+) -> None:
+    """Adding clips is not a chat turn, yet the person hears the one line as a Notice (not a progress label)."""
+    from nemo_desktop.core.session import Session
+
+    events: list = []
+    session = Session(backend, events.append, output_dir=lambda: tmp_path)
+    await session.start()
+    await session.add_media([clip])
+    await session.compose("add calm piano")
+    second = tmp_path / "beach.mov"
+    second.write_bytes(clip.read_bytes())
+    cloud_env.scenario("session_gone_at_upload")
+    before = len(events)
+    await session.add_media([second])
+    later = events[before:]
+    assert [e.text for e in later if isinstance(e, Notice)] == [NOTICE]
+    assert not [e for e in later if isinstance(e, Progress) and e.stage == NOTICE]
+    await session.aclose()
