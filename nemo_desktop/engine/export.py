@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Iterable
 from pathlib import Path
+
+import numpy as np
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.events import ProgressFn
@@ -55,6 +58,17 @@ async def export(project: Project, draft: Draft, dest_dir: Path, progress: Progr
             wav.unlink()
 
 
+STEM_PEAK_DB = -1.0  # stems leave 1 dB of headroom, so importing them as 16-bit never clips
+
+
+def stem_gain(stems: Iterable[np.ndarray]) -> np.float32:
+    """One gain for every stem file (their balance, and the music file being their sum, are kept): none when
+    they already peak at or below STEM_PEAK_DB, else just enough to bring the loudest sample there."""
+    peak = max((float(np.max(np.abs(a), initial=0.0)) for a in stems), default=0.0)
+    ceiling = 10 ** (STEM_PEAK_DB / 20)
+    return np.float32(1.0 if peak <= ceiling else ceiling / peak)
+
+
 async def write_stems(project: Project, video: Path) -> list[Path]:
     """The music stems (WAV) and a cue sheet (JSON) beside an exported MP4."""
     if project.music is None:
@@ -66,13 +80,13 @@ async def write_stems(project: Project, video: Path) -> list[Path]:
     written: list[Path] = []
 
     def work(_token: object) -> None:
-        for name in synth().STEMS:
+        files = {name: music.stems[name] for name in synth().STEMS}
+        files["music"] = mixing().music_only(music.stems)
+        gain = stem_gain(files.values())
+        for name, audio in files.items():
             path = unique_path(folder, f"{stem}.{name}", ".wav")
-            audio_io.write_wav(path, music.stems[name], SAMPLE_RATE)
+            audio_io.write_wav(path, audio * gain, SAMPLE_RATE)
             written.append(path)
-        path = unique_path(folder, f"{stem}.music", ".wav")
-        audio_io.write_wav(path, mixing().music_only(music.stems), SAMPLE_RATE)
-        written.append(path)
         cues = unique_path(folder, f"{stem}.cues", ".json")
         sheet = music.score.cue_sheet(cuts)
         write_bytes_atomic(cues, json.dumps(sheet, indent=1).encode("utf-8"), 0o644)
