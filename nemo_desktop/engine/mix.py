@@ -1,7 +1,9 @@
 """Music stems + the clips' own sound → the final stereo track.
 
-Order matters: duck the music under speech, set the music's level relative to the clip sound (the
-person's "quieter music"), fade the edges, normalise the total to −16 LUFS, then a look-ahead true-peak
+Order matters: set the music's level relative to the clip sound (the person's "quieter music"), duck it
+under speech — VOICE_CLEARANCE_DB under each speaker's own loudness, so a soft voice gets a deeper duck than
+a loud one and none is deeper than needed (a fixed DUCK_DB when there is no clip sound to measure) — fade the
+edges, normalise the total to −16 LUFS, then a look-ahead true-peak
 limiter keeps it under −1 dBTP; loudness is re-checked after limiting.
 
 "Quieter music" means quieter *relative to the clip's own sound*: the music gain is applied to the music
@@ -19,7 +21,9 @@ from scipy import ndimage, signal
 
 TARGET_LUFS = -16.0
 CEILING_DBTP = -1.0
-DUCK_DB = -22.0  # music level under speech, relative to its normal level
+DUCK_DB = -22.0  # music level under speech, relative to its normal level, when there is no voice to measure
+VOICE_CLEARANCE_DB = 19.0  # under a measured voice the music sits this far below it (≥ 18 dB, 1 dB to spare)
+DUCK_RANGE_DB = (-60.0, -6.0)  # deepest and gentlest duck: a whisper still comes through; always a dip
 DUCK_ATTACK = 0.35  # seconds: music is fully down when the voice starts
 DUCK_RELEASE = 0.5  # seconds: music is back within 0.5 s after the voice stops
 BRIDGE_GAP = 1.0  # pauses shorter than this between two speech spans stay ducked
@@ -184,21 +188,45 @@ def merge_speech(speech: Sequence[tuple[float, float]], gap: float = BRIDGE_GAP)
 
 
 def duck_gain(
-    n: int, speech: Sequence[tuple[float, float]], sample_rate: int = 48000, depth_db: float = DUCK_DB
+    n: int, speech: Sequence[tuple[float, float]], sample_rate: int = 48000, depth_db: float = DUCK_DB,
+    depths: Sequence[float] | None = None,
 ) -> np.ndarray:
-    """Per-sample music gain: ``depth_db`` during speech, raised-cosine ramps in and out."""
+    """Per-sample music gain: ``depth_db`` during speech (or each merged span's own entry of ``depths``),
+    raised-cosine ramps in and out; where ramps of two spans overlap, the deeper duck wins."""
     depth = np.zeros(n, dtype=np.float64)
     t_end = n / sample_rate
-    for s, e in merge_speech(speech):
+    for k, (s, e) in enumerate(merge_speech(speech)):
         if e <= 0 or s >= t_end:
             continue
+        db = depths[k] if depths is not None else depth_db
         xs = [s - DUCK_ATTACK, s, e, e + DUCK_RELEASE]
         i0, i1 = max(0, int(xs[0] * sample_rate)), min(n, int(np.ceil(xs[3] * sample_rate)) + 1)
         t = np.arange(i0, i1) / sample_rate
         d = np.interp(t, xs, [0.0, 1.0, 1.0, 0.0])
-        d = 0.5 - 0.5 * np.cos(np.pi * d)
+        d = (0.5 - 0.5 * np.cos(np.pi * d)) * -db
         depth[i0:i1] = np.maximum(depth[i0:i1], d)
-    return 10 ** (depth * depth_db / 20)
+    return 10 ** (-depth / 20)
+
+
+def voice_relative_depths(
+    music: np.ndarray, clip: np.ndarray, speech: Sequence[tuple[float, float]], sample_rate: int = 48000
+) -> list[float]:
+    """For each merged speech span, the duck (dB) that puts the music VOICE_CLEARANCE_DB under that voice's
+    own loudness — a softly spoken line gets a deeper duck than a loud one, and none deeper than needed
+    (within DUCK_RANGE_DB). A span too short to measure gets the fixed DUCK_DB."""
+    deepest, gentlest = DUCK_RANGE_DB
+    depths: list[float] = []
+    for s, e in merge_speech(speech):
+        i0, i1 = max(0, int(s * sample_rate)), min(music.shape[0], int(e * sample_rate))
+        voice = integrated_loudness(clip[i0:i1], sample_rate) if i1 > i0 else float("-inf")
+        under = integrated_loudness(music[i0:i1], sample_rate) if i1 > i0 else float("-inf")
+        if not np.isfinite(voice):
+            depths.append(DUCK_DB)
+        elif not np.isfinite(under):
+            depths.append(gentlest)  # the music is silent there already
+        else:
+            depths.append(float(np.clip(voice - VOICE_CLEARANCE_DB - under, deepest, gentlest)))
+    return depths
 
 
 # ----------------------------------------------------------------------------------------------- mix
@@ -239,15 +267,17 @@ def mix(
         return np.zeros((0, 2), dtype=np.float32)
     n = music.shape[0] if music.shape[0] else np.asarray(clip_audio).shape[0]
     music = _as_stereo(music, n) if music.shape[0] else np.zeros((n, 2), dtype=np.float32)
-    music *= duck_gain(n, speech, sample_rate).astype(np.float32)[:, None]
     clip = _as_stereo(clip_audio, n) if clip_audio is not None else None
     has_clip = clip is not None and float(np.max(np.abs(clip), initial=0.0)) > 1e-4
-    if has_clip:
+    if clip is not None and has_clip:
         music *= np.float32(10 ** (music_gain_db / 20))
+        depths = voice_relative_depths(music, clip, speech, sample_rate) if speech else None
+        music *= duck_gain(n, speech, sample_rate, depths=depths).astype(np.float32)[:, None]
         music += clip
         total = music
         target = TARGET_LUFS
     else:
+        music *= duck_gain(n, speech, sample_rate).astype(np.float32)[:, None]
         total = music
         target = TARGET_LUFS + min(music_gain_db, 0.0)
     _edge_fades(total, sample_rate)

@@ -135,3 +135,42 @@ def test_write_wav_is_atomic(tmp_path: Path, stems: dict[str, np.ndarray]) -> No
     assert rate == SR and data.shape == (SR, 2) and data.dtype == np.int16
     write_wav(path, audio)
     assert wavfile.read(path)[1].dtype == np.float32
+
+
+def _voice(n: int, span: tuple[float, float], amplitude: float) -> np.ndarray:
+    """A voice-band burst train lowpassed steeply at 4 kHz, so above 10 kHz only the music sounds."""
+    x = speech_like(n, [span])[:, 0] * amplitude / 0.1
+    x = signal.sosfilt(signal.butter(8, 4000 / (SR / 2), output="sos"), x)
+    return np.stack([x, x], axis=1).astype(np.float32)
+
+
+def _top_band(x: np.ndarray) -> np.ndarray:
+    return signal.sosfilt(signal.butter(8, [10000 / (SR / 2), 18000 / (SR / 2)], btype="band", output="sos"),
+                          np.asarray(x, dtype=np.float64).mean(axis=1))
+
+
+@pytest.mark.parametrize("amplitude", [0.01, 0.05, 0.4])  # a soft, a normal and a loud speaker
+def test_music_sits_18_db_under_any_voice_and_no_deeper_than_needed(
+    stems: dict[str, np.ndarray], amplitude: float
+) -> None:
+    span = (6.0, 14.0)
+    n = stems["drums"].shape[0]
+    clip = _voice(n, span, amplitude)
+    out = mix(stems, clip, [span])
+    raw = music_only(stems)
+    inside = span_mask(n, [span])
+    inside[: int((span[0] + 0.5) * SR)] = False  # past the attack ramp
+    outside = ~span_mask(n, [span], pad=1.0)
+    outside[:SR] = False
+    outside[-3 * SR :] = False
+    top_out, top_raw = _top_band(out), _top_band(raw)
+    depth = (rms_db(top_out[inside]) - rms_db(top_out[outside])) - (rms_db(top_raw[inside]) - rms_db(top_raw[outside]))
+    meter = pyloudnorm.Meter(SR)
+    i0, i1 = int(span[0] * SR), int(span[1] * SR)
+    voice = meter.integrated_loudness(clip[i0:i1].astype(np.float64))
+    music_there = meter.integrated_loudness(raw[i0:i1].astype(np.float64))
+    gap = voice - (music_there + depth)  # both scaled alike by the final normalisation
+    assert depth <= -5.5, depth  # always a dip a listener hears
+    if depth > -59.5:  # inside the range: exactly as deep as needed
+        assert 18.0 <= gap <= 20.5 or depth >= -6.5, (gap, depth)
+    assert gap >= 18.0, (gap, depth)
