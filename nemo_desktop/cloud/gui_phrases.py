@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from nemo_desktop.i18n import N_
+
 
 class GuiAction(str, Enum):
     """What the app does instead of a web-editor direction."""
@@ -42,12 +44,12 @@ _GUI_RULES: list[tuple[re.Pattern[str], GuiAction]] = [
                r"|打开\S*面板|点击"), GuiAction.SHOW_STATE),
 ]
 
-GUI_REPLACEMENTS = {
-    GuiAction.EXPORT: "Say “export” (or 导出) and I will render the video into your Downloads folder.",
-    GuiAction.SHOW_CREDITS: "Say “credits” to see your balance.",
-    GuiAction.ASK_WHAT: "Tell me what you would like to change and I will do it.",
-    GuiAction.SEND_EDIT: "Tell me how to arrange the clips and I will do it.",
-    GuiAction.DROP_FILE: "Drop the file onto the window (or give its URL) to add it.",
+GUI_REPLACEMENTS: dict[GuiAction, str] = {  # msgids: the app says them in the person's language
+    GuiAction.EXPORT: N_("Say “export” (or 导出) and I will render the video into your Downloads folder."),
+    GuiAction.SHOW_CREDITS: N_("Say “credits” to see your balance."),
+    GuiAction.ASK_WHAT: N_("Tell me what you would like to change and I will do it."),
+    GuiAction.SEND_EDIT: N_("Tell me how to arrange the clips and I will do it."),
+    GuiAction.DROP_FILE: N_("Drop the file onto the window (or give its URL) to add it."),
     GuiAction.SHOW_STATE: "",
 }
 
