@@ -48,7 +48,7 @@ def make_demo_clip(folder: Path, ffmpeg_path: str | None = None) -> Path:
     args: list[str] = [exe, "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
     for source, seconds in DEMO_SHOTS:
         args += ["-f", "lavfi", "-t", f"{seconds}", "-i", f"{source}=size=1920x1080:rate=30"]
-    args += ["-f", "lavfi", "-i", f"anoisesrc=color=brown:amplitude=0.02:sample_rate=48000:duration={total}"]
+    args += ["-f", "lavfi", "-i", f"anoisesrc=color=brown:amplitude=0.02:sample_rate=48000:seed=7:duration={total}"]
     with tempfile.TemporaryDirectory() as tmp:
         speech = _speech_wav(Path(tmp))
         n = len(DEMO_SHOTS)
