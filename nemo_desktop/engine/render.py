@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -32,6 +31,7 @@ from nemo_desktop.engine import media_cache
 from nemo_desktop.engine.audio_io import SAMPLE_RATE, timeline_audio, write_wav
 from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.timeline import draft_fps, draft_frames, fps_text
+from nemo_desktop.engine.worker import Worker
 from nemo_desktop.tools.ffmpeg import run_ffmpeg
 
 VIDEO_KBPS_1080P30 = 12000  # generous for x264 crf 20 veryfast at 1080p30: the free-space estimate only
@@ -174,14 +174,11 @@ async def render(
     cache_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=media_cache.render_prefix(), dir=cache_root) as tmp:
         wav = audio
-        if wav is None:
-            cancel = threading.Event()
-            try:
-                sound = await asyncio.to_thread(timeline_audio, draft, SAMPLE_RATE, cancel, cache_root)
-            except asyncio.CancelledError:
-                cancel.set()
-                raise
-            wav = await asyncio.to_thread(write_wav, Path(tmp) / "sound.wav", np.clip(sound, -1.0, 1.0))
+        if wav is None:  # the clips' own sound, laid out here (no mix was made)
+            worker = Worker()
+            sound = await worker.run(lambda cancel: timeline_audio(draft, SAMPLE_RATE, cancel, cache_root))
+            target = Path(tmp) / "sound.wav"
+            wav = await worker.run(lambda _token: write_wav(target, np.clip(sound, -1.0, 1.0)))
         out = AtomicOutput(dest_dir / f"{name}.mp4")
         try:
             with out:
