@@ -1,8 +1,10 @@
 """The finishing room: what every instrument set gets, ours or a SoundFont's.
 
-The style's room (one convolution reverb for the whole piece: a generated decaying-noise impulse at a
-third of the rate), lo-fi's dull top, the balance between stems and the ending's fade. Kept apart from
-the instruments so a SoundFont's stems are finished exactly like the built-in ones.
+The style's stereo room (one convolution reverb at the full rate for the whole piece: a generated
+decaying-noise impulse per side, with a short pre-delay and a high-passed return), the chords' and the
+melody's width (a slightly detuned double on the sides), a mono low end, lo-fi's dull top, the balance
+between stems and the ending's fade. Kept apart from the instruments so a SoundFont's stems are finished
+exactly like the built-in ones.
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ from nemo_desktop.engine.music.styles import STYLES
 
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}  # send to the room, per stem
 _STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 0.6}  # the balance between stems
+_STEM_WIDTH = {"drums": 0.0, "bass": 0.0, "chords": 1.0, "melody": 0.5}  # the detuned double on the sides
+_SIDE_HIGHPASS = 200.0  # Hz, 24 dB/octave on the side: below ~150 Hz kick, bass and low notes stay centred
+_PRE_DELAY = 0.022  # seconds before the room answers
+_RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
 
 
 def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
-    """A stereo room: decaying noise, darker as it decays, with a short pre-delay."""
+    """A stereo room: decaying noise, independent per side (a wide, decorrelated return), darker as it
+    decays, after a short pre-delay, band-passed so the return carries no low end and no fizz."""
     rng = np.random.default_rng(seed)
     n = int(seconds * sr)
     t = np.arange(n) / sr
@@ -29,29 +36,60 @@ def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
     dark = signal.lfilter([0.25], [1, -0.75], ir, axis=0)
     mix = np.clip(t / seconds * 1.5, 0, 1)[:, None]
     ir = ir * (1 - mix) + dark * mix * 2.0
-    pre = int(0.018 * sr)
-    ir = np.concatenate([np.zeros((pre, 2)), ir])
-    ir[: int(0.004 * sr) + pre] = 0.0
-    return ir / np.sqrt(np.sum(ir**2, axis=0, keepdims=True))
+    ir[: int(0.004 * sr)] *= np.linspace(0, 1, int(0.004 * sr))[:, None]  # the first reflections swell in
+    ir = np.concatenate([np.zeros((int(_PRE_DELAY * sr), 2)), ir])
+    ir /= np.sqrt(np.sum(ir**2, axis=0, keepdims=True))  # unit energy before the band: the band takes some
+    sos = signal.butter(2, _RETURN_BAND, btype="band", fs=sr, output="sos")
+    return signal.sosfilt(sos, ir, axis=0)
 
 
-def _reverb(send: np.ndarray, seconds: float, sr: int, factor: int = 3) -> np.ndarray:
-    """Convolution reverb at a third of the rate (a room's tail has little above 7 kHz), one FFT pass."""
+def _reverb(send: np.ndarray, seconds: float, sr: int, block: int = 1 << 18) -> np.ndarray:
+    """True stereo convolution reverb at the full rate (no resampling: no band edge, no haze): the left
+    send into the left room, the right into the right, overlap-added a block at a time."""
     n = send.shape[0]
-    mono = send.mean(axis=1)
-    low = mono[: n - n % factor].reshape(-1, factor).mean(axis=1)
-    rate = sr // factor
-    ir = lowpass(_impulse(rate, seconds).T, 0.4 * rate, rate).T
-    size = sfft.next_fast_len(len(low) + len(ir), real=True)
-    x_spec = sfft.rfft(low.astype(np.float32), size, workers=2)
-    ir_spec = sfft.rfft(ir.T.astype(np.float32), size, axis=1, workers=2)
-    wet = sfft.irfft(ir_spec * x_spec[None, :], size, axis=1, workers=2)[:, : len(low)].T
-    up = np.repeat(wet, factor, axis=0)
-    kernel = np.ones(factor, dtype=np.float32) / factor
-    up = np.stack([np.convolve(up[:, c], kernel, mode="same") for c in range(2)], axis=1)
-    out = np.zeros((n, 2), dtype=np.float32)
-    out[: len(up)] = up
-    return out
+    ir = _impulse(sr, seconds).astype(np.float32)
+    size = sfft.next_fast_len(block + len(ir) - 1, real=True)
+    room = sfft.rfft(ir.T, size, axis=1, workers=2)
+    out = np.zeros((n + size, 2), dtype=np.float32)
+    for s in range(0, n, block):
+        seg = send[s : s + block].T.astype(np.float32)
+        out[s : s + size] += sfft.irfft(sfft.rfft(seg, size, axis=1, workers=2) * room, size, axis=1, workers=2).T
+    return out[:n]
+
+
+def _double(x: np.ndarray, sr: int, rate: float) -> np.ndarray:
+    """A doubled take of mono ``x``: 16 ms late, its delay swept ±2 ms by a slow sine (a few cents of
+    drift, like a second player)."""
+    n = len(x)
+    delay = np.sin(np.arange(n, dtype=np.float32) * np.float32(2 * np.pi * rate / sr))
+    delay *= np.float32(0.002 * sr)
+    delay += np.float32(0.016 * sr)  # samples
+    whole = delay.astype(np.int32)
+    delay -= whole  # the fraction
+    pad = int(0.02 * sr) + 2
+    xp = np.concatenate([np.zeros(pad, dtype=np.float32), x.astype(np.float32, copy=False)])
+    idx = np.arange(pad, n + pad, dtype=np.int32)
+    idx -= whole
+    y = xp[idx]  # y[t] = x(t − delay), linearly interpolated
+    idx -= 1
+    y += (xp[idx] - y) * delay
+    return y
+
+
+def _image(x: np.ndarray, extra_side: np.ndarray | None, sr: int) -> np.ndarray:
+    """Set the stem's stereo image: ``extra_side`` (a double) joins the side, left in phase and right out
+    of phase (wide in stereo, gone in mono), and the side is high-passed at ``_SIDE_HIGHPASS`` (24 dB per
+    octave) so kick, bass and every low note stay centred."""
+    side = (x[:, 0] - x[:, 1]) * 0.5
+    if extra_side is not None:
+        side += extra_side
+    if not np.any(side):
+        return x
+    mid = (x[:, 0] + x[:, 1]) * 0.5
+    side = signal.sosfilt(signal.butter(4, _SIDE_HIGHPASS, btype="high", fs=sr, output="sos"), side)
+    x[:, 0] = mid + side
+    x[:, 1] = mid - side
+    return x
 
 
 def _end_envelope(score: Score, n: int, sr: int) -> np.ndarray:
@@ -68,17 +106,24 @@ def _end_envelope(score: Score, n: int, sr: int) -> np.ndarray:
 
 
 def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray]:
-    """What every instrument set gets, ours or a SoundFont's: the style's room (one reverb for the whole
-    piece, returned with the chords), lo-fi's dull top, the stem balance and the ending's fade."""
+    """What every instrument set gets, ours or a SoundFont's: the chords' and melody's width and a mono low
+    end, the style's stereo room (one reverb for the whole piece, returned with the chords), lo-fi's dull
+    top, the stem balance and the ending's fade."""
     sr = sample_rate
     n = int(round(score.duration * sr))
     spec = STYLES.get(score.style)
     reverb_amount = spec.reverb if spec else 0.3
     room = 1.2 + 2.0 * reverb_amount
     send = sum(stems[s] * (_STEM_REVERB[s] * reverb_amount) for s in STEMS if _STEM_REVERB[s] > 0)
-    if isinstance(send, np.ndarray) and np.any(send):
-        wet = _reverb(send, room, sr) * 0.6
-        stems["chords"] = stems["chords"] + wet
+    width = spec.width if spec else 1.0
+    for k, s in enumerate(STEMS):
+        x = stems[s].astype(np.float32, copy=True)
+        double = None
+        if _STEM_WIDTH[s] > 0 and np.any(x):
+            double = _double(x.mean(axis=1), sr, 0.21 + 0.07 * k) * np.float32(_STEM_WIDTH[s] * width)
+        if s == "chords" and isinstance(send, np.ndarray) and np.any(send):
+            x += _reverb(send, room, sr) * 0.6  # the room's return comes back with the chords
+        stems[s] = _image(x, double, sr)
     if spec and spec.name == "lofi":
         for s in ("chords", "melody"):
             stems[s] = lowpass(stems[s].T, 5200, sr).T

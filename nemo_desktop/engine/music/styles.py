@@ -37,6 +37,7 @@ class Style:
     melody_density: float  # mean notes per beat in the main section
     swing: float = 0.0  # 0..0.5 delay of off-beat 8ths, as a fraction of an 8th
     reverb: float = 0.3  # 0..1 wet send
+    width: float = 1.0  # 0..1.5 how much doubled width the chords and melody get on the sides
     brightness: float = 0.6  # 0..1 synth tone
     keys_major: tuple[str, ...] = ("C", "D", "F", "G", "A", "Eb", "Bb")
     keys_minor: tuple[str, ...] = ("A", "D", "E", "C", "G", "B", "F#")
@@ -118,6 +119,7 @@ STYLES: dict[str, Style] = {
         bass_rhythm="whole",
         melody_density=0.8,
         reverb=0.45,
+        width=0.7,
         brightness=0.45,
     ),
     "upbeat_pop": Style(
@@ -142,6 +144,7 @@ STYLES: dict[str, Style] = {
         bass_rhythm="eighths",
         melody_density=1.4,
         reverb=0.25,
+        width=0.9,
         brightness=0.7,
     ),
     "cinematic": Style(
@@ -166,6 +169,7 @@ STYLES: dict[str, Style] = {
         bass_rhythm="pulse",
         melody_density=0.6,
         reverb=0.6,
+        width=1.05,
         brightness=0.5,
         keys_minor=("D", "C", "E", "A", "G"),
     ),
@@ -191,6 +195,7 @@ STYLES: dict[str, Style] = {
         melody_density=0.7,
         swing=0.35,
         reverb=0.35,
+        width=1.2,
         brightness=0.35,
     ),
     "acoustic": Style(
@@ -215,6 +220,7 @@ STYLES: dict[str, Style] = {
         bass_rhythm="half",
         melody_density=1.0,
         reverb=0.3,
+        width=1.1,
         brightness=0.6,
         keys_major=("G", "D", "C", "A", "E"),
     ),
@@ -239,6 +245,7 @@ STYLES: dict[str, Style] = {
         bass_rhythm="pulse",
         melody_density=1.2,
         reverb=0.3,
+        width=1.0,
         brightness=0.75,
         extra={"drop_gap": 1.0},
     ),
@@ -263,6 +270,7 @@ STYLES: dict[str, Style] = {
         bass_rhythm="whole",
         melody_density=0.4,
         reverb=0.75,
+        width=0.85,
         brightness=0.4,
     ),
 }

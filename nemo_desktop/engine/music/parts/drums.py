@@ -9,7 +9,8 @@ from nemo_desktop.engine.music.parts.context import Bar, PartContext
 from nemo_desktop.engine.music.score import Note
 from nemo_desktop.engine.music.styles import DrumGrid
 
-_PANS = {"hat": 0.3, "openhat": 0.3, "shaker": -0.35, "rim": -0.1, "tom": -0.2, "crash": 0.25}
+# kick, snare and clap stay centred; the kit spreads around them as a drummer's overheads hear it
+_PANS = {"hat": 0.45, "openhat": 0.5, "shaker": -0.55, "rim": -0.3, "tom": -0.35, "crash": 0.4}
 
 
 def _grooves(ctx: PartContext) -> list[DrumGrid]:

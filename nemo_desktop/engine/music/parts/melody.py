@@ -87,7 +87,7 @@ def _bar_notes(
         pos_sw = pos + (ctx.swing * 0.3 if abs(off - 0.5) < 1e-6 else 0.0)
         t0 = ctx.clock.t(bar.beat0 + pos_sw)
         t1 = ctx.clock.t(bar.beat0 + min(pos + length, bar.nbeats))
-        notes.append(Note(t0, max(0.08, t1 - t0), p, vel * (1.0 if strong else 0.85), ctx.cast.melody, 0.1))
+        notes.append(Note(t0, max(0.08, t1 - t0), p, vel * (1.0 if strong else 0.85), ctx.cast.melody, 0.2))
         last_pitch = p
     return notes, last_pitch
 

@@ -1,0 +1,88 @@
+"""Print the stereo image and top end of the music stem, per style: each style × 3 seeds of 60 s.
+
+Figures of ``music_only`` of the stems (compose + ``render_stems``, no clip): left/right correlation,
+side/mid (dB), the low end's correlation (< 150 Hz, should stay near mono), the spectral centroid, the
+16 kHz line (mean log power in 15.5–16.5 kHz against that of its neighbours 14–15.5 and 16.5–18 kHz, dB:
+≈ 0 is clean, strongly negative is a dark line) and the haze ratio (8–12 kHz against 4–8 kHz, dB), then
+compose + render + mix seconds and × real time for 60 s.
+
+Run: python benchmarks/bench_sound.py   (targets: correlation 0.3–0.75, side/mid −10…−2 dB, ≥ 30×)
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy import signal
+
+from nemo_desktop.engine.mix import mix, music_only
+from nemo_desktop.engine.music.compose import compose
+from nemo_desktop.engine.music.styles import STYLES
+from nemo_desktop.engine.music.synth import render_stems
+from nemo_desktop.engine.prompt import VideoTraits, make_brief
+
+DURATION = 60.0
+SEEDS = (1, 2, 3)
+SR = 48000
+
+
+def stereo_figures(x: np.ndarray, sr: int = SR) -> dict[str, float]:
+    """Correlation, side/mid dB, low-end correlation, centroid (Hz), 16 kHz line (dB), haze (dB)."""
+    left, right = x[:, 0].astype(np.float64), x[:, 1].astype(np.float64)
+    corr = float(np.corrcoef(left, right)[0, 1])
+    mid, side = (left + right) / 2, (left - right) / 2
+    side_mid = 10 * np.log10((np.sum(side**2) + 1e-20) / (np.sum(mid**2) + 1e-20))
+    sos = signal.butter(4, 150, "lowpass", fs=sr, output="sos")
+    low = signal.sosfilt(sos, np.stack([left, right]), axis=1)
+    low_corr = float(np.corrcoef(low[0], low[1])[0, 1])
+    f, pl = signal.welch(left, sr, nperseg=8192)
+    _, pr = signal.welch(right, sr, nperseg=8192)
+    p = pl + pr
+
+    def band(lo: float, hi: float) -> float:
+        sel = (f >= lo) & (f < hi)
+        return float(np.mean(p[sel]))
+
+    def db(lo: float, hi: float) -> float:  # mean log power: a steep natural roll-off reads as a line
+        sel = (f >= lo) & (f < hi)
+        return float(np.mean(10 * np.log10(p[sel] + 1e-30)))
+
+    centroid = float(np.sum(f * p) / np.sum(p))
+    line = db(15500, 16500) - (db(14000, 15500) + db(16500, 18000)) / 2
+    haze = 10 * np.log10(band(8000, 12000) / band(4000, 8000))
+    return {"corr": corr, "side_mid": side_mid, "low_corr": low_corr, "centroid": centroid, "line": line, "haze": haze}
+
+
+def speed() -> float:
+    """Best of 3: compose + render + mix of 60 s, × real time (upbeat pop, 15 cuts, two speech spans)."""
+    rng = np.random.default_rng(2024)
+    cuts = sorted(float(c) for c in rng.uniform(2.0, 56.0, 15))
+    brief = make_brief("upbeat pop", VideoTraits(duration=DURATION))
+    best = np.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        mix(render_stems(compose(brief, DURATION, cuts, 30.0, 1)), None, [(8.0, 12.5), (30.0, 36.0)])
+        best = min(best, time.perf_counter() - t0)
+    return DURATION / best
+
+
+def main() -> None:
+    cuts = [7.5, 15.0, 26.0, 40.0, 51.0]
+    keys = ("corr", "side_mid", "low_corr", "centroid", "line", "haze")
+    heads = ("L/R corr", "side/mid", "<150 corr", "centroid", "16k line", "haze")
+    print(f"{'style':12s} " + " ".join(f"{h:>9s}" for h in heads))
+    for style in STYLES:
+        brief = make_brief(style.replace("_", " "), VideoTraits(duration=DURATION))
+        rows = [stereo_figures(music_only(render_stems(compose(brief, DURATION, cuts, 30.0, seed)))) for seed in SEEDS]
+        m = {k: float(np.mean([r[k] for r in rows])) for k in keys}
+        lo_c, hi_c = min(r["corr"] for r in rows), max(r["corr"] for r in rows)
+        print(
+            f"{style:12s} {m['corr']:9.2f} {m['side_mid']:8.1f}dB {m['low_corr']:10.2f} {m['centroid']:8.0f}Hz"
+            f" {m['line']:7.1f}dB {m['haze']:5.1f}dB   (corr {lo_c:.2f}–{hi_c:.2f})"
+        )
+    print(f"compose + render + mix, 60 s: {speed():.0f}× real time")
+
+
+if __name__ == "__main__":
+    main()
