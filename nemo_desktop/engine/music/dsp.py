@@ -110,3 +110,15 @@ def attack(x: np.ndarray, seconds: float, sr: int) -> np.ndarray:
     k = min(len(x), max(2, int(seconds * sr)))
     x[:k] *= np.linspace(0, 1, k, dtype=np.float32)
     return x
+
+
+def fade_edges(x: np.ndarray, head: int, tail: int) -> np.ndarray:
+    """Raised-cosine fades over the first ``head`` and the last ``tail`` samples (a copy): a sound placed
+    anywhere starts and ends at zero (the head a millisecond or two, so an attack stays crisp)."""
+    x = x.copy()
+    head, tail = min(len(x), head), min(len(x), tail)
+    if head > 0:
+        x[:head] *= (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, head + 1)[:-1])).astype(np.float32)
+    if tail > 0:
+        x[len(x) - tail :] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, tail + 1)[1:])).astype(np.float32)
+    return x

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nemo_desktop.engine.music.dsp import fade_edges
 from nemo_desktop.engine.music.finish import finish_stems
 from nemo_desktop.engine.music.instruments import Drums, Voices
 from nemo_desktop.engine.music.score import STEMS, Note, Score
@@ -16,6 +17,7 @@ from nemo_desktop.engine.music.styles import STYLES
 __all__ = ["STEMS", "render_stems"]  # STEMS lives in score.py; the engine imports it from here
 
 _RELEASE = 0.08  # seconds of release ramp on every note (no clicks)
+_ONSET = 0.0015  # seconds of raised-cosine onset on every placed sound: crisp, but no step at the start
 
 
 def _pan_gains(pan: float) -> tuple[float, float]:
@@ -24,17 +26,17 @@ def _pan_gains(pan: float) -> tuple[float, float]:
     return float(np.cos(angle)), float(np.sin(angle))
 
 
-def _place(out: np.ndarray, sample: np.ndarray, start: int, length: int, gain: float, pan: float, release: int) -> None:
-    """Add ``sample`` (cut to ``length`` with a release ramp) into stereo ``out`` at ``start``."""
+def _place(
+    out: np.ndarray, sample: np.ndarray, start: int, length: int, gain: float, pan: float, release: int, onset: int
+) -> None:
+    """Add ``sample`` (cut to ``length``, with an ``onset`` ramp and a ``release`` ramp) into stereo ``out``."""
     n = out.shape[0]
     length = min(length, len(sample), n - start)
     if length <= 0 or start < 0:
         return
-    x = sample[:length]
-    if length < len(sample):  # the note was released before the sample ended: ramp down, no click
-        r = min(release, length)
-        x = x.copy()
-        x[length - r :] *= np.linspace(1, 0, r, dtype=np.float32)
+    # every placed sound starts and ends at zero — a hat's first sample, a note released early, a sustained
+    # sample rendered exactly as long as its longest note, a decaying one outlived by its note, a drum's tail
+    x = fade_edges(sample[:length], min(onset, length // 2), min(release, length))
     gl, gr = _pan_gains(pan)
     out[start : start + length, 0] += x * (gain * gl)
     out[start : start + length, 1] += x * (gain * gr)
@@ -67,8 +69,8 @@ def _render_note(out: np.ndarray, note: Note, stem: str, voices: Voices, drums: 
     if stem == "drums":
         sample = drums.get(note.instrument)
         length = len(sample) if note.instrument != "crash" else int(min(len(sample), note.dur * sr + release))
-        _place(out, sample, start, length, note.vel**1.3, note.pan, release)
+        _place(out, sample, start, length, note.vel**1.3, note.pan, min(release, length // 3), int(_ONSET * sr))
         return
     length = int(note.dur * sr) + release
     sample = voices.get(note.instrument, note.pitch, length / sr)
-    _place(out, sample, start, length, note.vel**1.4, note.pan, release)
+    _place(out, sample, start, length, note.vel**1.4, note.pan, release, int(_ONSET * sr))

@@ -53,7 +53,8 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
         on_beat = abs(t - beats.t(round(frac))) < 0.005
         if ctx.drums and ctx.spec.grooves and bar.level >= 0.25:
             voice = "kick" if on_beat else ("tom" if ctx.spec.name == "cinematic" else "rim")
-            notes["drums"].append(Note(t, 0.2, 0, 0.8, voice, 0.0))
+            # a low tom speaks softer than a kick: struck harder, so the cut still reads as a hit
+            notes["drums"].append(Note(t, 0.2, 0, 1.0 if voice == "tom" else 0.8, voice, 0.0))
         else:
             chord = bar.harmony()
             voice = ctx.cast.melody if ctx.cast.melody in PERCUSSIVE else "piano"
