@@ -124,6 +124,22 @@ def make_audio_signal(duration: float, audio: str, speech_at: tuple[float, ...] 
     return np.stack([mono, mono], axis=1), tuple(truth)
 
 
+def span_mask(n: int, spans: list[tuple[float, float]], pad: float = 0.0, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """True on the samples inside any of ``spans`` (seconds), each widened by ``pad`` on both sides."""
+    t = np.arange(n) / rate
+    mask = np.zeros(n, dtype=bool)
+    for a, b in spans:
+        mask |= (t >= a - pad) & (t < b + pad)
+    return mask
+
+
+def decoded_sound(path: Path, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """A file's first audio stream as (n, 2) float64 at ``rate``, decoded by the bundled ffmpeg (not our code)."""
+    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "2", "-ar", str(rate),
+                          "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, "<f4").reshape(-1, 2).astype(np.float64)
+
+
 def write_wav(path: Path, signal: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
     pcm = (np.clip(signal, -1, 1) * 32767).astype(np.int16)
     wavfile.write(path, rate, pcm)

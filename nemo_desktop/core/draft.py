@@ -203,7 +203,7 @@ class Draft:
     def music_info(self) -> MusicInfo | None:
         """What the engine said about the music (None without music or when the cloud said nothing)."""
         seg = self.music()
-        return MusicInfo.from_meta(seg.meta) if seg is not None and seg.meta.get("bpm") is not None else None
+        return MusicInfo.of(seg) if seg is not None else None
 
     def clip_sound_segments(self) -> list[Segment]:
         """Everything whose own sound plays in the export: clips with sound and added audio files."""
@@ -305,6 +305,12 @@ class MusicInfo:
             "brief": copy.deepcopy(self.brief), "beats": list(self.beats), "bars": list(self.bars),
             "cuts": list(self.cuts), "sections": [list(s) for s in self.sections],
         }
+
+    @classmethod
+    def of(cls, seg: Segment) -> MusicInfo | None:
+        """The facts a music segment carries; None for other segments and for music that says nothing (the
+        cloud's)."""
+        return cls.from_meta(seg.meta) if seg.is_music and seg.meta.get("bpm") is not None else None
 
     @classmethod
     def from_meta(cls, meta: dict[str, Any]) -> MusicInfo:

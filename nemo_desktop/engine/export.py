@@ -19,7 +19,8 @@ from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.events import ProgressFn
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
 from nemo_desktop.engine import audio_io, media_cache, render
-from nemo_desktop.engine.performance import SAMPLE_RATE, mixing, synth
+from nemo_desktop.engine.audio_io import SAMPLE_RATE
+from nemo_desktop.engine.performance import mixing, synth
 from nemo_desktop.engine.project import Music, Project
 
 log = logging.getLogger(__name__)

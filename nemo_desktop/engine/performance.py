@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.music.compose import Score, compose
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is conf
     from nemo_desktop.engine.music.soundfont import SoundFontUnavailable
 
 log = logging.getLogger(__name__)
-SAMPLE_RATE = 48000
 Stems = dict[str, np.ndarray]
 
 

@@ -40,7 +40,7 @@ def is_music(track: Track, seg: Segment) -> bool:
 
 def music_info(track: Track, seg: Segment) -> MusicInfo | None:
     """The engine's facts about the piece (the cloud's music has none)."""
-    return MusicInfo.from_meta(seg.meta) if is_music(track, seg) and seg.meta.get("bpm") is not None else None
+    return MusicInfo.of(seg) if track.kind == AUDIO else None
 
 
 def segment_text(track: Track, seg: Segment) -> str:

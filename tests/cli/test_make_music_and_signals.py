@@ -19,7 +19,7 @@ import psutil
 import pyloudnorm
 import pytest
 
-from tests.media import FFMPEG, MediaFactory
+from tests.media import MediaFactory, decoded_sound
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +39,6 @@ def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
 def start_cli(*args: str, home: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "nemo_desktop", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=cli_env(home))
-
-
-def decoded(path: Path, rate: int = 48000) -> np.ndarray:
-    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "2", "-ar", str(rate),
-                          "-f", "f32le", "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(raw, "<f4").reshape(-1, 2).astype(np.float64)
 
 
 def lufs(x: np.ndarray, rate: int = 48000) -> float:
@@ -81,7 +75,7 @@ def test_make_without_a_prompt_puts_music_under_the_clip(media: MediaFactory, tm
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip().splitlines()[-1])
     assert path.is_file() and path.parent == out
-    sound = decoded(path)
+    sound = decoded_sound(path)
     assert abs(lufs(sound) - (-16.0)) <= 1.0, lufs(sound)  # the clip itself is silent: all of this is music
     assert "Music ready" in result.stderr
 

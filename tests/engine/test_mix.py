@@ -15,6 +15,7 @@ from nemo_desktop.engine.mix import integrated_loudness, mix, music_only
 from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.synth import render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
+from tests.media import span_mask
 
 SR = 48000
 DURATION = 24.0
@@ -50,14 +51,6 @@ def rms_db(x: np.ndarray) -> float:
 def true_peak(x: np.ndarray) -> float:
     up = signal.resample_poly(np.asarray(x, dtype=np.float64), 4, 1, axis=0)
     return 20 * np.log10(np.max(np.abs(up)))
-
-
-def span_mask(n: int, spans: list[tuple[float, float]], pad: float = 0.0) -> np.ndarray:
-    t = np.arange(n) / SR
-    m = np.zeros(n, dtype=bool)
-    for s, e in spans:
-        m |= (t >= s - pad) & (t < e + pad)
-    return m
 
 
 def test_music_ducks_under_speech(stems: dict[str, np.ndarray]) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from tests.media import FFMPEG, MediaFactory
+from tests.media import MediaFactory, decoded_sound, span_mask
 
 ROOT = Path(__file__).resolve().parents[2]
 SR = 48000
@@ -72,20 +72,6 @@ def db(x: np.ndarray) -> float:
     return 20 * np.log10(np.sqrt(np.mean(x**2)) + 1e-12)
 
 
-def decoded(path: Path) -> np.ndarray:
-    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "2", "-ar", str(SR),
-                          "-f", "f32le", "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(raw, "<f4").reshape(-1, 2).astype(np.float64)
-
-
-def spans_mask(n: int, spans: list[tuple[float, float]], pad: float = 0.0) -> np.ndarray:
-    t = np.arange(n) / SR
-    mask = np.zeros(n, dtype=bool)
-    for a, b in spans:
-        mask |= (t >= a - pad) & (t < b + pad)
-    return mask
-
-
 @pytest.mark.slow
 def test_a_fresh_install_detects_speech_and_ducks_the_music(fresh: Path, tmp_path: Path) -> None:
     media = MediaFactory(tmp_path / "media")
@@ -117,11 +103,11 @@ def test_a_fresh_install_detects_speech_and_ducks_the_music(fresh: Path, tmp_pat
     assert made.returncode == 0, made.stderr
     assert "Speech detection is not available" not in made.stderr
     video = Path(made.stdout.strip().splitlines()[-1])
-    mixed = high_band(decoded(video))
-    music = high_band(decoded(next(out.glob("*.music.wav"))))[: len(mixed)]
+    mixed = high_band(decoded_sound(video))
+    music = high_band(decoded_sound(next(out.glob("*.music.wav"))))[: len(mixed)]
     # what the music does under the voice, measured against what the music itself does in the same places
-    under = spans_mask(len(mixed), [tuple(s) for s in found["speech"]])
-    free = ~spans_mask(len(mixed), [tuple(s) for s in found["speech"]], pad=1.0)
+    under = span_mask(len(mixed), [tuple(s) for s in found["speech"]])
+    free = ~span_mask(len(mixed), [tuple(s) for s in found["speech"]], pad=1.0)
     free[: SR] = False
     free[-3 * SR :] = False
     drop = (db(mixed[under]) - db(mixed[free])) - (db(music[under]) - db(music[free]))
