@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.events import Event, ProgressFn
-from nemo_desktop.core.ports import Credits, EngineKind
+from nemo_desktop.core.ports import Credits, EngineKind, MusicChange
 from nemo_desktop.engine import export, media_cache
 from nemo_desktop.engine.conversation import Conversation
 from nemo_desktop.engine.performance import Performer, warm_up
@@ -53,6 +53,12 @@ class LocalBackend:
 
     def chat(self, text: str) -> AsyncIterator[Event]:
         return self._conversation.turn(text)
+
+    def styles(self, lang: str) -> list[tuple[str, str]]:
+        return self._conversation.styles(lang)
+
+    def tune(self, change: MusicChange, lang: str) -> AsyncIterator[Event]:
+        return self._conversation.tune(change, lang)
 
     async def state(self) -> Draft:
         return self.project.draft.copy()
