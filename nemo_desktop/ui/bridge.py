@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nemo_desktop import backends, paths
 from nemo_desktop.backends import BackendMaker, EngineChoice
 from nemo_desktop.core.draft import Draft
-from nemo_desktop.core.errors import CloudError, InternalError, NemoError
+from nemo_desktop.core.errors import Cancelled, CloudError, InternalError, NemoError
 from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Notice, Progress, Reply, Status
 from nemo_desktop.core.intents import Action, classify
 from nemo_desktop.core.ports import EngineKind, MusicChange
@@ -73,6 +73,7 @@ class Bridge(QObject):
         self._job: asyncio.Task[Any] | None = None
         self._job_kind = ""
         self._pending_media: list[Path] = []
+        self._ran: set[asyncio.Task[Any]] = set()  # jobs whose coroutine started (and so clean up themselves)
         self._closed = False
         self._last_progress = 0.0
         self._queued_progress: tuple[str, float] | None = None
@@ -193,13 +194,25 @@ class Bridge(QObject):
             self.notice.emit(_("Another job is still running. Wait for it or cancel it first."), "warning")
             return False
         self._job_kind = kind
-        self._job = self._spawn(self._run_job(kind, make), kind)
+        job = self._spawn(self._run_job(kind, make), kind)
+        self._job = job
+        job.add_done_callback(lambda task: self._never_ran(task, kind))
         self.busyChanged.emit(True)  # at once, so nothing can be sent twice before the task first runs
         self.jobStarted.emit(kind)
         return True
 
+    def _never_ran(self, task: asyncio.Task[Any], kind: str) -> None:
+        """A job cancelled before its first step never reaches ``_run_job``'s clean-up: do it here."""
+        if task.cancelled() and task not in self._ran:
+            self._sink(Failed(Cancelled()))
+            self._finish(kind, False, task)
+        self._ran.discard(task)
+
     async def _run_job(self, kind: str, make: Callable[[], Awaitable[Any]]) -> Any:
         ok = False
+        task = asyncio.current_task()
+        if task is not None:
+            self._ran.add(task)
         try:
             result = await make()
             ok = True
@@ -212,18 +225,22 @@ class Bridge(QObject):
             log.exception("job %s crashed", kind)
             self.failed.emit(InternalError(type(exc).__name__))
         finally:
-            self._flush_progress()
-            self._job = None
-            if not self._closed:
-                self.busyChanged.emit(False)
-                self.historyChanged.emit(self.can_undo, self.can_redo)
-                self.jobFinished.emit(kind, ok)
-                if self._pending_media and self.session is not None:
-                    queued, self._pending_media = self._pending_media, []
-                    QTimer.singleShot(0, lambda: self.add_media(queued))
-                elif ok and kind in ("send", "export"):
-                    self._spawn(self._refresh_credits(), "credits")
+            self._finish(kind, ok, task)
         return None
+
+    def _finish(self, kind: str, ok: bool, task: asyncio.Task[Any] | None) -> None:
+        self._flush_progress()
+        if self._job is task or self._job is None or self._job.done():
+            self._job = None
+        if not self._closed:
+            self.busyChanged.emit(self.busy)
+            self.historyChanged.emit(self.can_undo, self.can_redo)
+            self.jobFinished.emit(kind, ok)
+            if self._pending_media and self.session is not None:
+                queued, self._pending_media = self._pending_media, []
+                QTimer.singleShot(0, lambda: self.add_media(queued))
+            elif ok and kind in ("send", "export"):
+                self._spawn(self._refresh_credits(), "credits")
 
     # --- actions ---------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -31,7 +31,7 @@ from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.errors import Cancelled, MediaError, NemoError
 from nemo_desktop.core.projects import default_export_name
 from nemo_desktop.core.session import IfNoMusic
-from nemo_desktop.i18n import _, current_language
+from nemo_desktop.i18n import N_, _, current_language
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
 from nemo_desktop.ui import theme
@@ -48,8 +48,8 @@ from nemo_desktop.ui.timeline import TimelineView
 
 log = logging.getLogger(__name__)
 
-JOB_STAGES = {"start": "Starting the engine…", "add": "Updating the project…", "send": "Working on it…",
-              "export": "Exporting…"}
+JOB_STAGES = {"start": N_("Starting the engine…"), "add": N_("Updating the project…"),
+              "send": N_("Working on it…"), "export": N_("Exporting…")}
 DEFAULT_SIZE = QSize(1180, 780)
 AskSavePath = Callable[[QWidget, Path], Path | None]
 
@@ -205,10 +205,11 @@ class MainWindow(QMainWindow):
         b.notice.connect(self._on_notice)
         b.failed.connect(self._on_failed)
         b.busyChanged.connect(self._on_busy)
-        b.jobStarted.connect(lambda kind: self.progress.set_busy(True, _(JOB_STAGES.get(kind, "Working…"))))
+        b.jobStarted.connect(lambda kind: self.progress.set_busy(True, _(JOB_STAGES.get(kind, N_("Working…")))))
         b.engineChanged.connect(lambda name: self.engine_label.setText(_("Engine: {name}").format(name=name)))
         b.creditsChanged.connect(self._on_credits)
         b.historyChanged.connect(self._on_history)
+        b.jobFinished.connect(self._on_job_finished)
         b.projectRestored.connect(self.project_bar.show_restored)
         b.engineChanged.connect(lambda _name: self._on_styles())
         self.notifier.onlineChanged.connect(self._on_online)
@@ -377,6 +378,11 @@ class MainWindow(QMainWindow):
         else:
             self.progress.set_busy(False)
 
+    def _on_job_finished(self, kind: str, ok: bool) -> None:
+        if kind == "export" and not ok:  # cancelled (at any point) or failed: no Saved banner stays up
+            self._saved_draft = None
+            self.banner.clear("success")
+
     def _on_history(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
         self.redo_action.setEnabled(can_redo)
@@ -416,13 +422,13 @@ class MainWindow(QMainWindow):
     def _qsettings(self) -> QSettings:
         return QSettings(str(paths.get().config / "window.ini"), QSettings.Format.IniFormat)
 
-    def _fit_to_screen(self) -> None:
+    def _fit_to_screen(self, free: QRect | None = None) -> None:
         """A default size that fits the screen's free area (a 1280×720 screen shows the prompt and Send)."""
         screen = self.screen()
-        if screen is None:
+        if free is None and screen is None:
             self.resize(DEFAULT_SIZE)
             return
-        free = screen.availableGeometry()
+        free = free if free is not None else screen.availableGeometry()
         frame = 40  # the title bar and borders the window manager adds
         minimum = self.minimumSizeHint()
         width = max(minimum.width(), min(DEFAULT_SIZE.width(), free.width() - frame))

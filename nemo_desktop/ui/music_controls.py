@@ -20,7 +20,7 @@ SETTLE_MS = 350  # a level sent once the slider rests (keyboard steps), not at e
 
 
 def gain_text(db: float) -> str:
-    return _("{gain} dB").format(gain=f"{db:+.0f}".replace("-", "−"))
+    return f"{db:+.0f} dB".replace("-", "−")  # a unit, the same in every language
 
 
 class MusicControls(QWidget):

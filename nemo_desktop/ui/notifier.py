@@ -188,11 +188,12 @@ class Notifier(QObject):
         def open_link() -> None:
             self._open_url(QUrl(link))
 
-        text = _("Saved {name} in {folder}.").format(name=path.name, folder=folder)
+        text = _("Saved {name}.").format(name=path.name)  # the chat has the folder; Open folder goes there
         actions = [(_("Open folder"), open_folder), (_("Play"), play)]
         if link:
             actions.append((_("Open in browser"), open_link))
         self.banner.show_message(text, "success", actions)
+        self.banner.setToolTip(str(path))
         self._tray_message(_("Export finished"), text, QSystemTrayIcon.MessageIcon.Information)
 
     def open_path(self, path: Path, folder: bool) -> bool:

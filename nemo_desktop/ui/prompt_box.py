@@ -118,15 +118,11 @@ class PromptBox(QWidget):
             chip = QPushButton(label)
             chip.setObjectName("chip")
             chip.setAccessibleName(_("Suggestion: {text}").format(text=label))
-            chip.setFlat(True)
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
             chip.clicked.connect(lambda _checked=False, t=label: self._send_chip(t))
             chips.addWidget(chip)
             self.chips.append(chip)
         chips.addStretch(1)
-        self.setStyleSheet("QPushButton#chip { border: 1px solid palette(mid); border-radius: 11px;"
-                           f" padding: 2px {theme.M}px; }}"
-                           "QPushButton#chip:focus { border-color: palette(highlight); }")
         self.send_button.setObjectName("primary")
         chips.setSpacing(theme.XS)
         row.setSpacing(theme.S)

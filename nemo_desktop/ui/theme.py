@@ -75,9 +75,16 @@ def palette(c: Colours) -> QPalette:
 
 
 STYLESHEET = """
-QPushButton {{ padding: {xs}px {m}px; border-radius: 6px; }}
-QPushButton#primary {{ background: {accent}; color: {accent_text}; border: 1px solid {accent}; }}
-QPushButton#primary:disabled {{ background: {border}; border-color: {border}; }}
+QPushButton {{ background: {button}; border: 1px solid {border}; border-radius: 6px;
+              padding: {xs}px {m}px; min-height: 18px; }}
+QPushButton:hover, QPushButton:focus {{ border-color: {accent}; }}
+QPushButton:pressed {{ background: {alt}; }}
+QPushButton:disabled {{ color: {muted}; background: {window}; }}
+QPushButton:flat {{ background: transparent; border-color: transparent; }}
+QPushButton:flat:hover {{ border-color: {border}; }}
+QPushButton#primary {{ background: {accent}; color: {accent_text}; border-color: {accent}; }}
+QPushButton#primary:disabled {{ background: {border}; border-color: {border}; color: {muted}; }}
+QPushButton#chip {{ border-radius: 11px; padding: 2px {m}px; background: transparent; }}
 QSplitter::handle {{ background: transparent; }}
 QToolTip {{ border: 1px solid {border}; padding: {xs}px; }}
 """
@@ -88,7 +95,8 @@ def apply(app: QApplication) -> Colours:
     c = colours()
     app.setStyle("Fusion")
     app.setPalette(palette(c))
-    app.setStyleSheet(STYLESHEET.format(xs=XS, m=M, accent=c.accent, accent_text=c.accent_text, border=c.border))
+    app.setStyleSheet(STYLESHEET.format(xs=XS, m=M, accent=c.accent, accent_text=c.accent_text, border=c.border,
+                                        button=c.base, alt=c.alt, muted=c.muted, window=c.window))
     return c
 
 

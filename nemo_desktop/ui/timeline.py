@@ -33,7 +33,9 @@ def clock(seconds: float) -> str:
 
 
 def track_label(track: Track) -> str:
-    labels: dict[int, str] = {VIDEO: _("Video"), AUDIO: _("Audio"), TEXT: _("Text")}
+    if track.kind == AUDIO and track.segments and all(s.is_music for s in track.segments):
+        return _("Music")
+    labels: dict[int, str] = {VIDEO: _("Video"), AUDIO: _("Sound"), TEXT: _("Text")}
     return labels.get(track.kind, _("Other"))
 
 
@@ -60,7 +62,7 @@ def segment_text(track: Track, seg: Segment, style_names: dict[str, str] | None 
         style = str(seg.meta.get("style") or "")
         parts = [(style_names or {}).get(style) or (style or seg.name or _("Music")).replace("_", " ")]
         if info is not None and info.bpm:
-            parts.append(_("{bpm} BPM").format(bpm=round(info.bpm)))
+            parts.append(f"{round(info.bpm)} BPM")  # a unit the Chinese text keeps too
         if info is not None and info.key:
             parts.append(key_text(info.key))
         return " · ".join(parts)
@@ -104,6 +106,7 @@ class TimelineView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
         self._update_description()
+        self.setFixedHeight(self.sizeHint().height())
 
     # --- data ------------------------------------------------------------------------------------------
 
@@ -119,9 +122,27 @@ class TimelineView(QWidget):
         self.update()
 
     def rows(self) -> list[Track]:
-        """Tracks in the order drawn: video, audio, text, then anything else."""
-        order: dict[int, int] = {VIDEO: 0, AUDIO: 1, TEXT: 2}
-        return sorted(self.draft.tracks, key=lambda t: order.get(t.kind, 3))
+        """Lanes in the order drawn: video, the added sound files, the music, text, then anything else. The
+        audio track is split so the music never covers a sound file."""
+        order: dict[int, int] = {VIDEO: 0, AUDIO: 1, TEXT: 3}
+        lanes: list[tuple[int, Track]] = []
+        for track in self.draft.tracks:
+            if track.kind != AUDIO:
+                lanes.append((order.get(track.kind, 4), track))
+                continue
+            sounds = [s for s in track.segments if not s.is_music]
+            music = [s for s in track.segments if s.is_music]
+            if sounds:
+                lanes.append((1, Track(AUDIO, sounds)))
+            if music:
+                lanes.append((2, Track(AUDIO, music)))
+        return [track for _rank, track in sorted(lanes, key=lambda lane: lane[0])]
+
+    def lane_count(self) -> int:
+        """Rows to make room for: the music's lane is kept from the start, so nothing jumps when it comes."""
+        rows = self.rows()
+        has_music = any(seg.is_music for track in rows for seg in track.segments)
+        return max(MIN_ROWS, len(rows) + (0 if has_music or self.draft.is_empty else 1))
 
     def _update_description(self) -> None:
         if self.draft.is_empty:
@@ -136,7 +157,7 @@ class TimelineView(QWidget):
         return max(RULER_H, self.fontMetrics().height() + 10)
 
     def sizeHint(self) -> QSize:
-        return QSize(600, self.ruler_height() + max(MIN_ROWS, len(self.draft.tracks)) * (ROW_H + GAP) + GAP)
+        return QSize(600, self.ruler_height() + self.lane_count() * (ROW_H + GAP) + GAP)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(240, self.sizeHint().height())
