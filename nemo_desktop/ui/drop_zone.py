@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -43,6 +43,22 @@ THUMB = QSize(96, 54)
 SMALL_ICON = 16
 Spawn = Callable[[Awaitable[Any], str], Any]
 __all__ = ["DropZone", "file_filter", "local_files"]
+
+
+def glyph_icon(glyph: str, colour: QColor) -> QIcon:
+    """A small sign drawn in the text colour (the standard speaker icons vanish on a dark palette)."""
+    cell = QPixmap(THUMB)
+    cell.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(cell)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    font = QFont()
+    font.setPixelSize(SMALL_ICON + 4)
+    painter.setFont(font)
+    painter.setPen(colour)
+    painter.drawText(QRect(THUMB.width() - SMALL_ICON - 3 * theme.XS, 0, SMALL_ICON + 2 * theme.XS, THUMB.height()),
+                     Qt.AlignmentFlag.AlignCenter, glyph)
+    painter.end()
+    return QIcon(cell)
 
 
 def small_icon(icon: QIcon) -> QIcon:
@@ -75,8 +91,11 @@ class DropZone(QFrame):
         self._thumbs: dict[str, QIcon] = {}
         self._placeholder = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
         self._warning = small_icon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
-        self._sound = small_icon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolume))
-        self._muted = small_icon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolumeMuted))
+        text = self.palette().color(self.palette().ColorRole.Text)
+        self._sound = glyph_icon("♪", text)
+        muted = QColor(text)
+        muted.setAlpha(110)
+        self._muted = glyph_icon("♪", muted)
         self.setObjectName("dropZone")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_("Clips"))

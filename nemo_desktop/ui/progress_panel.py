@@ -54,6 +54,10 @@ class ProgressPanel(QWidget):
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setAccessibleName(_("Cancel the running job"))
         self.cancel_button.clicked.connect(self.cancelRequested)
+        for widget in (self.bar, self.cancel_button):  # hidden between jobs, but their room is kept: no jump
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
         row = QHBoxLayout()
         row.addWidget(self.stage, 1)
         row.addWidget(self.percent)

@@ -86,6 +86,7 @@ QPushButton#primary {{ background: {accent}; color: {accent_text}; border-color:
 QPushButton#primary:disabled {{ background: {border}; border-color: {border}; color: {muted}; }}
 QPushButton#chip {{ border-radius: 11px; padding: 2px {m}px; background: transparent; }}
 QSplitter::handle {{ background: transparent; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QToolTip {{ border: 1px solid {border}; padding: {xs}px; }}
 """
 
