@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from nemo_desktop.i18n import _
 from nemo_desktop.ui import theme
@@ -55,7 +55,9 @@ class DropOverlay(QWidget):
     def cover(self) -> None:
         parent = self.parentWidget()
         if parent is not None:
-            self.setGeometry(parent.rect().adjusted(theme.S, theme.S, -theme.S, -theme.S))
+            central = parent.centralWidget() if isinstance(parent, QMainWindow) else None
+            area = central.geometry() if central is not None else parent.rect()  # not over the menus
+            self.setGeometry(area.adjusted(theme.XS, theme.XS, -theme.XS, -theme.XS))
         c = theme.colours()
         self.label.setStyleSheet(f"color: {c.accent};")
         self.raise_()

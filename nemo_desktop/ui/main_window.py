@@ -364,6 +364,8 @@ class MainWindow(QMainWindow):
             self.banner.clear("success")  # the saved video is no longer what the window shows
 
     def _on_styles(self) -> None:
+        session = self.bridge.session
+        self.controls.set_tunable(session is not None and session.can_tune)
         styles = self.bridge.styles()
         self.timeline.set_style_names(dict(styles))
         self.controls.set_styles(styles)

@@ -31,6 +31,7 @@ class MusicControls(QWidget):
         super().__init__(parent)
         self.setObjectName("musicControls")
         self._updating = False
+        self.tunable = True  # the engine takes these changes (the cloud's music is changed in words)
         self.style_box = QComboBox()
         self.style_box.setAccessibleName(_("Music style"))
         self.style_box.setPlaceholderText(_("Style…"))
@@ -58,11 +59,14 @@ class MusicControls(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(theme.S)
-        row.addWidget(QLabel(_("Style:")))
+        style = QLabel(_("Style:"))
+        style.setBuddy(self.style_box)
+        row.addWidget(style)
         row.addWidget(self.style_box)
         row.addSpacing(theme.S)
         music = QLabel(_("Music:"))
         music.setBuddy(self.level)
+        self._labels = (style, music)
         row.addWidget(music)
         row.addWidget(self.level, 1)
         row.addWidget(self.level_value)
@@ -70,6 +74,12 @@ class MusicControls(QWidget):
         row.addStretch(0)
         row.addWidget(self.export_button)
         self.set_state(Draft(), [], busy=False)
+
+    def set_tunable(self, tunable: bool) -> None:
+        """Show the music controls only for an engine that takes them; Export is always there."""
+        self.tunable = tunable
+        for widget in (self.style_box, self.level, self.level_value, self.variation, *self._labels):
+            widget.setVisible(tunable)
 
     def set_styles(self, styles: list[tuple[str, str]]) -> None:
         self._updating = True

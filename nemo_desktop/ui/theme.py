@@ -71,6 +71,7 @@ def palette(c: Colours) -> QPalette:
     disabled = QPalette.ColorGroup.Disabled
     for r in (role.WindowText, role.Text, role.ButtonText):
         pal.setColor(disabled, r, QColor(c.muted))
+    pal.setColor(disabled, role.Highlight, QColor(c.border))  # a disabled slider or bar is not accent-blue
     return pal
 
 
