@@ -24,6 +24,20 @@ from nemo_desktop.engine.worker import Worker
 from nemo_desktop.settings import Settings
 from nemo_desktop.tools.ffmpeg import find_ffmpeg
 
+_warm_up_lock = threading.Lock()
+_warm_up_thread: threading.Thread | None = None
+
+
+def warm_up_once() -> None:
+    """The synth's warm-up is for the process (imports, first-call set-up), not for each session: a New
+    project or an engine switch must not start another one (a daemon thread still in numpy when the
+    interpreter exits aborts it)."""
+    global _warm_up_thread
+    with _warm_up_lock:
+        if _warm_up_thread is None:
+            _warm_up_thread = threading.Thread(target=warm_up, name="nemo-warm-up", daemon=True)
+            _warm_up_thread.start()
+
 
 class LocalBackend:
     kind = EngineKind.BUILTIN
@@ -38,7 +52,7 @@ class LocalBackend:
     async def connect(self) -> None:
         find_ffmpeg(self.project.ffmpeg)  # fails early with a clear sentence when no ffmpeg can be found
         await asyncio.to_thread(media_cache.sweep_leftovers, self.project.cache)  # what a killed run left
-        threading.Thread(target=warm_up, name="nemo-warm-up", daemon=True).start()
+        warm_up_once()
 
     async def add_media(self, paths: list[Path], progress: ProgressFn) -> Draft:
         return await self.project.add(paths, progress)

@@ -15,7 +15,7 @@ from nemo_desktop.core.events import DraftChanged, Event, Notice, Reply, Status,
 from nemo_desktop.core.ports import MusicChange
 from nemo_desktop.engine.music.styles import STYLES, style_name
 from nemo_desktop.engine.project import Project
-from nemo_desktop.engine.prompt import MusicBrief, make_brief, mentions_music, parse_duration_request, refine
+from nemo_desktop.engine.prompt import MusicBrief, explain, make_brief, mentions_music, parse_duration_request, refine
 from nemo_desktop.engine.prompt.refine import Refinement
 from nemo_desktop.i18n import language_of, tr
 
@@ -76,8 +76,12 @@ class Conversation:
 
         if p.brief is not None:
             change = refine(p.brief, text)
+            if change is not None and change.brief == p.brief and not {"variation", "remove"} & set(change.kinds):
+                yield Reply(change.describe(lang))  # nothing to change ("no drums" on a drumless piece)
+                return
             if change is not None:
-                async for event in self._apply(change.brief, list(change.kinds), change.describe(lang), lang):
+                said = " ".join(x for x in (change.describe(lang), explain(text, change.brief, lang)) if x)
+                async for event in self._apply(change.brief, list(change.kinds), said, lang):
                     yield event
                 return
         brief = make_brief(text, await p.traits())
@@ -85,7 +89,7 @@ class Conversation:
             yield Reply(tr("I did not catch a change to the music. Try “faster”, “calmer”, “no drums”, "
                            "“another variation” or a style such as “lo-fi”.", lang))
             return
-        async for event in self._compose(brief, p.current_seed(), "", lang):
+        async for event in self._compose(brief, p.current_seed(), explain(text, brief, lang), lang):
             yield event
 
     async def _apply(self, brief: MusicBrief, kinds: list[str], said: str, lang: str) -> AsyncIterator[Event]:
