@@ -1,0 +1,184 @@
+"""The compressed video stream read without decoding: each picture's packet size and whether it is a
+keyframe, and from that the frames where a hard cut may start (so only short windows around them are
+decoded) and a rough motion estimate between them.
+
+Why packet sizes show cuts: an encoder predicts each picture from the previous ones, so a picture costs
+few bytes while the shot goes on; the first picture of a new shot cannot be predicted and costs about as
+much as a keyframe (or the encoder makes it a keyframe off its regular cadence). A cut exactly on a
+regular keyframe leaves no trace in the sizes; those keyframes are checked against the picture before.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+SPIKE_RATIO = 1.8  # a picture this many times the size of the bigger ones around it may start a shot
+_NEIGHBOURS = 8  # pictures on each side that set the local size
+BEFORE, AFTER = 12, 10  # frames decoded before and after a candidate: find_cuts looks 6 frames each way
+
+
+class NoSignal(Exception):
+    """The stream gives nothing to go on (the sentence says why): decode every frame instead."""
+
+
+@dataclass(frozen=True)
+class Packets:
+    """The video packets in presentation order: size in bytes, keyframe flag and timestamp."""
+
+    pts: np.ndarray  # int64, in ``time_base`` units, ascending
+    size: np.ndarray  # int64
+    key: np.ndarray  # bool
+    time_base: Fraction
+
+    def __len__(self) -> int:
+        return int(self.pts.size)
+
+    def seconds(self, i: int) -> float:
+        return float(self.pts[i] * self.time_base)
+
+
+def parse_framecrc(text: str) -> Packets:
+    """Packets from ffmpeg's ``-c copy -f framecrc`` listing of one stream (decode order in, display out).
+
+    Lines read ``stream, dts, pts, duration, size, crc[, F=0xFLAGS][, S=...]``; a keyframe has no F field
+    (or flag bit 0 set)."""
+    time_base = Fraction(1, 1)
+    rows: list[tuple[int, int, bool]] = []
+    for line in text.splitlines():
+        if line.startswith("#tb 0:"):
+            num, _, den = line.split(":", 1)[1].strip().partition("/")
+            time_base = Fraction(int(num), int(den or 1))
+            continue
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) < 6 or parts[0] != "0":
+            continue
+        flags = next((p for p in parts[6:] if p.startswith("F=")), None)
+        key = flags is None or bool(int(flags[2:], 16) & 1)
+        rows.append((int(parts[2]), int(parts[4]), key))
+    rows.sort()
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return Packets(arr[:, 0], arr[:, 1], arr[:, 2].astype(bool), time_base)
+
+
+def frame_numbers(packets: Packets, fps: float) -> np.ndarray:
+    """Each packet's frame number from the start of the stream; NoSignal unless the frames come at a
+    constant rate, one packet per frame (what lets a window decode be matched to its frames)."""
+    n = len(packets)
+    if n == 0:
+        raise NoSignal("no video packets")
+    rel = (packets.pts - packets.pts[0]).astype(np.float64) * float(packets.time_base) * fps
+    idx = np.rint(rel).astype(np.int64)
+    if not np.array_equal(idx, np.arange(n)) or np.abs(rel - idx).max() > 0.25:
+        raise NoSignal("variable frame rate")
+    return np.asarray(idx, dtype=np.int64)
+
+
+def check_usable(packets: Packets, min_frames: int) -> None:
+    """NoSignal for streams whose sizes say nothing: too short, all keyframes, or not starting on one."""
+    n = len(packets)
+    if n < min_frames:
+        raise NoSignal(f"short clip ({n} frames)")
+    if not packets.key[0]:
+        raise NoSignal("stream does not start on a keyframe")
+    if packets.key.mean() > 0.3:
+        raise NoSignal("intra-only stream (every frame a keyframe)")
+
+
+def _p80(windows: np.ndarray) -> np.ndarray:
+    """80th percentile of each row, NaN (keyframes, outside the clip) left out; 0 for an empty row."""
+    valid = ~np.isnan(windows)
+    rows = np.sort(np.where(valid, windows, -1.0), axis=1)  # missing ones (-1) first
+    counts = valid.sum(axis=1)
+    pos = np.clip(windows.shape[1] - np.ceil(counts * 0.2).astype(int), 0, windows.shape[1] - 1)
+    return np.where(counts > 0, rows[np.arange(rows.shape[0]), pos], 0.0)
+
+
+def size_spikes(size: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Non-key frames far bigger than the bigger ones around them (the 80th percentile of 8 a side, so a
+    P picture among smaller B pictures is not a spike, and two cuts close together both are), or a bit
+    bigger than those before and far bigger than those after (the new shot's next pictures are
+    predicted from it, the old shot's were busy)."""
+    n, m = size.size, _NEIGHBOURS
+    s = np.where(key, np.nan, size.astype(np.float64))
+    pad = np.concatenate([np.full(m, np.nan), s, np.full(m, np.nan)])
+    before = _p80(sliding_window_view(pad[:-1], m)[:n])
+    after = _p80(sliding_window_view(pad[m + 1 :], m)[:n])
+    big = size.astype(np.float64) - 16.0
+    both = big > SPIKE_RATIO * np.maximum(before, after)
+    lopsided = (big > 1.3 * before) & (big > 2.2 * after)
+    return np.flatnonzero(~key & (both | lopsided))
+
+
+def level_shifts(size: np.ndarray, key: np.ndarray, ratio: float = 3.0) -> np.ndarray:
+    """Frames where the typical size before and after differ by ``ratio`` or more, either way: a cut from
+    a busy shot to a simple one is coded in fewer bytes than the busy shot's pictures, so it never
+    spikes, but the sizes change level there (the median of 8 a side; keyframes left out)."""
+    n = size.size
+    s = np.where(key, np.nan, size.astype(np.float64) + 16.0)
+    pad = np.concatenate([np.full(_NEIGHBOURS, np.nan), s, np.full(_NEIGHBOURS, np.nan)])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        before = np.nanmedian(sliding_window_view(pad[:-1], _NEIGHBOURS)[:n], axis=1)
+        after = np.nanmedian(sliding_window_view(pad[_NEIGHBOURS:], _NEIGHBOURS)[:n], axis=1)
+        shift = np.abs(np.log(after / before))
+    shift = np.nan_to_num(shift, nan=0.0)
+    peak = shift >= np.max(sliding_window_view(np.pad(shift, 4), 9), axis=1)
+    return np.flatnonzero(peak & (shift > np.log(ratio)))
+
+
+def hides_change(size: np.ndarray, key: np.ndarray, k: int, prev_key: int) -> bool:
+    """Whether the sizes around regular keyframe ``k`` say a new shot may start there: the keyframe or the
+    pictures after it cost clearly more or less than those before. A busy shot going on (a zoom, a pan)
+    keeps its sizes."""
+    lo, hi = max(0, k - _NEIGHBOURS), min(size.size, k + 1 + _NEIGHBOURS)
+    before = size[lo:k][~key[lo:k]]
+    after = size[k + 1 : hi][~key[k + 1 : hi]]
+    if not before.size or not after.size:
+        return True
+
+    def ratio(a: float, b: float) -> float:
+        return max(a, b) / max(1.0, min(a, b))
+
+    return bool(ratio(float(size[k]), float(size[prev_key])) > 1.25
+                or ratio(float(np.median(after)), float(np.median(before))) > 1.4)
+
+
+def keyframe_cadence(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(off cadence, on cadence) keyframes after the first: the encoder's regular GOP is the commonest
+    gap; a keyframe off it was placed by the encoder's own scene-cut detection."""
+    if keys.size < 2:
+        return keys[:0], keys[:0]
+    gaps = np.diff(keys)
+    cadence = int(np.bincount(gaps).argmax())
+    regular = gaps == cadence
+    return keys[1:][~regular], keys[1:][regular]
+
+
+def windows(candidates: np.ndarray, keys: np.ndarray, n: int, join: int = 15) -> list[tuple[int, int]]:
+    """Frame ranges (first, last) to decode so each candidate has BEFORE frames before it and AFTER after;
+    each starts on the keyframe at or before, where a decode can start. Ranges that touch or lie within
+    ``join`` frames of each other are decoded as one."""
+    spans: list[tuple[int, int]] = []
+    for c in sorted(int(x) for x in candidates):
+        want = max(0, c - BEFORE)
+        start = int(keys[np.searchsorted(keys, want, side="right") - 1])
+        spans.append((start, min(n - 1, c + AFTER)))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1] + join:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def frames_in(spans: list[tuple[int, int]]) -> int:
+    return sum(b - a + 1 for a, b in spans)
