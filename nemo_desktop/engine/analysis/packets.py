@@ -133,10 +133,10 @@ def level_shifts(size: np.ndarray, key: np.ndarray, ratio: float = 3.0) -> np.nd
     return np.flatnonzero(peak & (shift > np.log(ratio)))
 
 
-def hides_change(size: np.ndarray, key: np.ndarray, k: int, prev_key: int) -> bool:
-    """Whether the sizes around regular keyframe ``k`` say a new shot may start there: the keyframe or the
-    pictures after it cost clearly more or less than those before. A busy shot going on (a zoom, a pan)
-    keeps its sizes."""
+def hides_change(size: np.ndarray, key: np.ndarray, k: int) -> bool:
+    """Whether the sizes around regular keyframe ``k`` say a new shot may start there: the pictures after
+    it cost clearly more or less than those before. A busy shot going on (a zoom, a pan) keeps its sizes
+    (its keyframes' sizes may drift: a zoom's grow 1.4 times in 2 s)."""
     lo, hi = max(0, k - _NEIGHBOURS), min(size.size, k + 1 + _NEIGHBOURS)
     before = size[lo:k][~key[lo:k]]
     after = size[k + 1 : hi][~key[k + 1 : hi]]
@@ -146,8 +146,7 @@ def hides_change(size: np.ndarray, key: np.ndarray, k: int, prev_key: int) -> bo
     def ratio(a: float, b: float) -> float:
         return max(a, b) / max(1.0, min(a, b))
 
-    return bool(ratio(float(size[k]), float(size[prev_key])) > 1.25
-                or ratio(float(np.median(after)), float(np.median(before))) > 1.4)
+    return ratio(float(np.median(after)), float(np.median(before))) > 1.4
 
 
 def keyframe_cadence(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,15 +160,21 @@ def keyframe_cadence(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return keys[1:][~regular], keys[1:][regular]
 
 
-def windows(candidates: np.ndarray, keys: np.ndarray, n: int, join: int = 15) -> list[tuple[int, int]]:
-    """Frame ranges (first, last) to decode so each candidate has BEFORE frames before it and AFTER after;
+def windows(candidates: np.ndarray, keys: np.ndarray, n: int, join: int = 15,
+            exact: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Frame ranges (first, last) to decode so each candidate has BEFORE frames before it and AFTER after
+    (an ``exact`` candidate, a keyframe the encoder put on a new shot, 7 and 12: find_cuts' neighbourhood);
     each starts on the keyframe at or before, where a decode can start. Ranges that touch or lie within
     ``join`` frames of each other are decoded as one."""
     spans: list[tuple[int, int]] = []
-    for c in sorted(int(x) for x in candidates):
-        want = max(0, c - BEFORE)
-        start = int(keys[np.searchsorted(keys, want, side="right") - 1])
-        spans.append((start, min(n - 1, c + AFTER)))
+    sure = set() if exact is None else {int(x) for x in exact}
+    near = np.array(sorted(sure), dtype=np.int64)
+    # a size change within 5 frames of such a keyframe is that cut's own: its window reaches 12 frames on
+    loose = {int(c) for c in candidates if not near.size or np.abs(near - int(c)).min() > 5}
+    for c in sorted(loose | sure):
+        before, after = (7, 12) if c in sure else (BEFORE, AFTER)
+        start = int(keys[np.searchsorted(keys, max(0, c - before), side="right") - 1])
+        spans.append((start, min(n - 1, c + after)))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for a, b in spans:

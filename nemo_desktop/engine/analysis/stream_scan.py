@@ -140,7 +140,7 @@ class StreamScan:
         off, on = pk.keyframe_cadence(keys)
         spikes = np.concatenate([pk.size_spikes(packets.size, packets.key),
                                  pk.level_shifts(packets.size, packets.key)])
-        first = pk.windows(np.concatenate([off, spikes]), keys, n)
+        first = pk.windows(spikes, keys, n, exact=off)
         if len(first) < _CALIBRATION:  # a few short windows from keyframes (cheap) to scale sizes to motion
             calib = keys[np.linspace(0, keys.size - 1, _CALIBRATION + 2).astype(int)[1:-1]]
             first = sorted(set(first) | {(int(k), min(n - 1, int(k) + 9)) for k in calib})
@@ -175,9 +175,8 @@ class StreamScan:
             mad, hist = pair_change(refs[ref], self.anchor_luma[k])
             if not (mad >= 12.0 and (hist >= 0.15 or mad >= 35.0)):
                 continue
-            prev_key = int(self.keys[np.searchsorted(self.keys, k) - 1])
             moved = float(motion[ref + 1 : k].sum())  # how far the shot could have moved since ``ref``
-            if ref == k - 1 or mad > 0.8 * moved + 4.0 or pk.hides_change(packets.size, packets.key, k, prev_key):
+            if ref == k - 1 or mad > 0.8 * moved + 4.0 or pk.hides_change(packets.size, packets.key, k):
                 out.append(k)
         return np.array(out, dtype=np.int64)
 
