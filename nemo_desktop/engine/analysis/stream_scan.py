@@ -189,14 +189,16 @@ class StreamScan:
         return done
 
     def _decode_batch(self, spans: list[tuple[int, int]], tmp: Path) -> list[_Span]:
-        """Windows side by side in one ffmpeg: each input seeks (exactly) to its keyframe, each output takes
-        the window's frames."""
+        """Windows side by side in one ffmpeg: each input seeks to its keyframe, each output takes the
+        window's frames."""
         threads = max(1, (os.cpu_count() or 1) // len(spans))
         args: list[str] = []
         for a, _ in spans:
-            seek = max(0.0, float(self.seconds[a]) - 0.25 / self.fps)
+            # half a frame past keyframe a: the demuxer starts on a (the last keyframe at or before), and
+            # without accurate seeking nothing is dropped (the first frame is checked against the keyframe)
+            seek = float(self.seconds[a]) + 0.5 / self.fps
             args += ["-threads", str(threads), "-skip_loop_filter", "all", "-flags2", "+fast",
-                     "-ss", f"{seek:.6f}", "-i", str(self.path)]
+                     "-noaccurate_seek", "-ss", f"{seek:.6f}", "-i", str(self.path)]
         outs = [tmp / f"w{i}.raw" for i in range(len(spans))]
         for i, ((a, b), out) in enumerate(zip(spans, outs, strict=True)):
             args += ["-map", f"{i}:v:0", "-vf", self._scale(), "-fps_mode", "passthrough",
