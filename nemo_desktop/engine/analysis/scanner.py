@@ -1,5 +1,6 @@
-"""Two ffmpeg processes over one file: small frames for cuts, motion and colour; the sound for loudness and
-speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, so it is decoded only once)."""
+"""The pictures and the sound of one file, side by side: the pictures from the compressed stream when it
+tells enough (``stream_scan``), else every frame small, for cuts, motion and colour; the sound for
+loudness and speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, decoded only once)."""
 
 from __future__ import annotations
 

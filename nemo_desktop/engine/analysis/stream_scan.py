@@ -98,7 +98,8 @@ class StreamScan:
                 "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-y", str(crc),
                 "-map", "0:v:0", "-vf", self._scale(), "-fps_mode", "passthrough",
                 "-stats_enc_pre", str(stats), "-stats_enc_pre_fmt", "{ptsi}", "-f", "rawvideo", "pipe:1"]
-        images: list[np.ndarray] = []
+        lumas: list[np.ndarray] = []  # the keyframes' luma and colour, kept small (a 30-minute clip has ~1000)
+        colours: list[np.ndarray] = []
         w, h = self.size
         with FfmpegReader(args) as reader:
             while True:
@@ -106,27 +107,29 @@ class StreamScan:
                 data = reader.read(self._frame_bytes * 16)
                 k = len(data) // self._frame_bytes
                 if k:
-                    images.append(np.frombuffer(data, np.uint8, k * self._frame_bytes).reshape(k, 3, h, w))
+                    batch = np.frombuffer(data, np.uint8, k * self._frame_bytes).reshape(k, 3, h, w)
+                    lumas.extend(batch[:, 0].copy())
+                    colours.append(colour(batch))
                 if len(data) < self._frame_bytes * 16:
                     break
             reader.finish()
         packets = pk.parse_framecrc(crc.read_text("ascii", "replace"))
-        frames = np.concatenate(images) if images else np.zeros((0, 3, h, w), np.uint8)
-        self.frames_read += frames.shape[0]
-        self._keep_anchors(packets, frames, stats.read_text("ascii", "replace").split())
+        self.frames_read += len(lumas)
+        values = np.concatenate(colours) if colours else np.zeros((0, 3))
+        self._keep_anchors(packets, lumas, values, stats.read_text("ascii", "replace").split())
         return packets
 
-    def _keep_anchors(self, packets: pk.Packets, frames: np.ndarray, pts_text: list[str]) -> None:
+    def _keep_anchors(self, packets: pk.Packets, lumas: list[np.ndarray], values: np.ndarray,
+                      pts_text: list[str]) -> None:
         """The decoded keyframes by frame number (matched by timestamp, so an extra I picture is fine)."""
-        if len(pts_text) != frames.shape[0]:
+        if len(pts_text) != len(lumas):
             raise pk.NoSignal("keyframe timestamps missing")
         number = {int(p): i for i, p in enumerate(packets.pts.tolist())}
         found = [number.get(int(p), -1) for p in pts_text]
-        if frames.shape[0] == 0 or min(found) < 0:
+        if not lumas or min(found) < 0:
             raise pk.NoSignal("keyframes do not match the packets")
-        values = colour(frames)
         for i, idx in enumerate(found):
-            self.anchor_luma[idx] = frames[i, 0].copy()
+            self.anchor_luma[idx] = lumas[i]
             self.anchor_colour[idx] = (float(values[i, 0]), float(values[i, 1]), float(values[i, 2]))
 
     # --- candidates and windows ---------------------------------------------------------------------
