@@ -12,6 +12,7 @@ from nemo_desktop.core.events import no_progress
 from nemo_desktop.engine.analysis import packets as pk
 from nemo_desktop.engine.analysis.scanner import Scanner
 from nemo_desktop.engine.probe import probe
+from tests.media import ffmpeg
 
 SMALL = (192, 108)
 LIFE = "life=mold=10:ratio=0.5"
@@ -105,3 +106,17 @@ def test_framecrc_listing_parsed_in_display_order():
     gappy = pk.Packets(np.array([0, 512, 1536]), np.ones(3, np.int64), np.ones(3, bool), packets.time_base)
     with pytest.raises(pk.NoSignal):
         pk.frame_numbers(gappy, 30.0)
+
+
+def test_ntsc_rate_and_matroska_give_the_full_decode_cuts(media, tmp_path):
+    """29.97 fps in MP4 goes the fast way; the same stream in Matroska (millisecond timestamps, video
+    starting after the sound) must give the full decode's cuts whichever way it goes."""
+    made = media.clip(duration=40, size=SMALL, fps=30000 / 1001, cuts=(5.005, 12.012, 25.0584), audio="sine",
+                      preset="veryfast", sources=("testsrc2", "mandelbrot", "smptebars", "rgbtestsrc"))
+    scanner, result = _scan(made.path)
+    assert scanner.stream is not None, scanner.fallback
+    assert result.cuts == _full_decode_cuts(made.path)[0]
+    mkv = tmp_path / "copy.mkv"
+    ffmpeg("-i", str(made.path), "-c", "copy", str(mkv))
+    scanner, result = _scan(mkv)
+    assert result.cuts == _full_decode_cuts(mkv)[0]
