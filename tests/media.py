@@ -213,6 +213,22 @@ def make_dissolve(path: Path, duration: float, fade_at: float, fade: float, cut:
     return Made(Path(path), total / fps, (cut_frame / fps,), size=size, fps=fps)
 
 
+def make_noisy_pan(path: Path, duration: float, cut: float, size: tuple[int, int] = (320, 180),
+                   fps: int = 30) -> Made:
+    """Camera-like footage: a slow pan over a still picture, then a hard cut at ``cut`` to a moving test
+    picture, both with heavy grain (so every picture costs nearly a keyframe's bytes), phone-like fixed
+    one-second GOP, no sound."""
+    total, at = int(round(duration * fps)), int(round(cut * fps))
+    w, h = size
+    grain = "noise=alls=12:allf=t,format=yuv420p,setsar=1"
+    pan = (f"mandelbrot=s={w}x{h}:r={fps},trim=end_frame=1,loop=loop=-1:size=1,scale={2 * w}:{2 * h},"
+           f"scroll=h=0.002:v=0.001,crop={w}:{h},{grain},trim=end_frame={at}[a]")
+    other = f"testsrc2=s={w}x{h}:r={fps},{grain},trim=end_frame={total - at}[b]"
+    ffmpeg("-filter_complex", f"{pan};{other};[a][b]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-c:v", "libx264",
+           "-preset", "veryfast", "-g", str(fps), "-x264-params", "scenecut=0", "-frames:v", str(total), str(path))
+    return Made(Path(path), total / fps, (at / fps,), size=size, fps=fps)
+
+
 def make_image(path: Path, size: tuple[int, int] = (800, 600), source: str = "testsrc2",
                exif_orientation: int | None = None) -> Made:
     """A still image (format from the suffix: png, jpg, webp) of a lavfi test picture. For a jpg,
@@ -275,6 +291,9 @@ class MediaFactory:
 
     def dissolve(self, name: str | None = None, **kwargs) -> Made:
         return self._cached(make_dissolve, name, ".mp4", **kwargs)
+
+    def noisy_pan(self, name: str | None = None, **kwargs) -> Made:
+        return self._cached(make_noisy_pan, name, ".mp4", **kwargs)
 
     def image(self, name: str | None = None, suffix: str = ".png", **kwargs) -> Made:
         return self._cached(make_image, name, suffix, **kwargs)

@@ -120,3 +120,14 @@ def test_ntsc_rate_and_matroska_give_the_full_decode_cuts(media, tmp_path):
     ffmpeg("-i", str(made.path), "-c", "copy", str(mkv))
     scanner, result = _scan(mkv)
     assert result.cuts == _full_decode_cuts(mkv)[0]
+
+
+def test_grainy_footage_falls_back_and_keeps_its_cut(media, caplog):
+    """Grain makes every picture cost nearly a keyframe, so a cut does not show in the sizes: the full
+    decode runs (and says so) rather than a fast path that would miss the cut."""
+    made = media.noisy_pan(duration=16, cut=9.5667, size=(320, 180))
+    with caplog.at_level(logging.INFO, logger="nemo_desktop.engine.analysis.scanner"):
+        scanner, result = _scan(made.path)
+    assert scanner.stream is None and "noise" in (scanner.fallback or "")
+    assert any("full decode" in r.getMessage() for r in caplog.records)
+    _assert_exact(result.cuts, made.cuts)

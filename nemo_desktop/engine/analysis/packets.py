@@ -133,6 +133,35 @@ def level_shifts(size: np.ndarray, key: np.ndarray, ratio: float = 3.0) -> np.nd
     return np.flatnonzero(peak & (shift > np.log(ratio)))
 
 
+def group_costs(size: np.ndarray, key: np.ndarray) -> list[tuple[int, int, float]]:
+    """Each group of pictures as (first, end, cost): its bigger predicted pictures (80th percentile) over
+    the dearer of its two keyframes (a cut into a cheap shot shows as a drop in level instead). Near 1, a
+    predicted picture costs what a keyframe does (noise, fast motion): a new shot would not stand out."""
+    keys = np.flatnonzero(key)
+    bounds = [*keys.tolist(), size.size]
+    out: list[tuple[int, int, float]] = []
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        inner = size[a + 1 : b][~key[a + 1 : b]]
+        if inner.size < 2:
+            continue
+        intra = float(max(size[a], size[bounds[i + 1]] if i + 1 < keys.size else size[a]))
+        out.append((a, b, float(np.percentile(inner, 80)) / max(1.0, intra)))
+    return out
+
+
+def blind_groups(costs: list[tuple[int, int, float]]) -> np.ndarray:
+    """The frames of groups whose sizes cannot show a spike of SPIKE_RATIO: they are decoded whole."""
+    out = [np.arange(a + 1, b) for a, b, cost in costs if cost * SPIKE_RATIO >= 1.0]
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def check_costs(costs: list[tuple[int, int, float]]) -> None:
+    """NoSignal when most groups' predicted pictures cost 40 % of a keyframe or more: a stream dominated by
+    noise, where a cut costs no more than the pictures around it (the cut itself is as unpredictable)."""
+    if costs and float(np.median([c for _, _, c in costs])) >= 0.4:
+        raise NoSignal("predicted pictures cost nearly as much as keyframes (noise): sizes cannot show cuts")
+
+
 def hides_change(size: np.ndarray, key: np.ndarray, k: int) -> bool:
     """Whether the sizes around regular keyframe ``k`` say a new shot may start there: the pictures after
     it cost clearly more or less than those before. A busy shot going on (a zoom, a pan) keeps its sizes

@@ -141,8 +141,10 @@ class StreamScan:
         keys = self.keys = np.flatnonzero(packets.key)
         self.seconds = packets.pts.astype(np.float64) * float(packets.time_base)
         off, on = pk.keyframe_cadence(keys)
+        costs = pk.group_costs(packets.size, packets.key)
+        pk.check_costs(costs)
         spikes = np.concatenate([pk.size_spikes(packets.size, packets.key),
-                                 pk.level_shifts(packets.size, packets.key)])
+                                 pk.level_shifts(packets.size, packets.key), pk.blind_groups(costs)])
         first = pk.windows(spikes, keys, n, exact=off)
         if len(first) < _CALIBRATION:  # a few short windows from keyframes (cheap) to scale sizes to motion
             calib = keys[np.linspace(0, keys.size - 1, _CALIBRATION + 2).astype(int)[1:-1]]
