@@ -6,6 +6,8 @@ Why packet sizes show cuts: an encoder predicts each picture from the previous o
 few bytes while the shot goes on; the first picture of a new shot cannot be predicted and costs about as
 much as a keyframe (or the encoder makes it a keyframe off its regular cadence). A cut exactly on a
 regular keyframe leaves no trace in the sizes; those keyframes are checked against the picture before.
+Where every predicted picture costs nearly a keyframe (fast motion, grain) a cut cannot stand out: such
+groups of pictures are decoded whole, and a stream made mostly of them is decoded frame by frame.
 """
 
 from __future__ import annotations
