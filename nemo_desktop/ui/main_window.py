@@ -33,6 +33,7 @@ from nemo_desktop.settings import Settings
 from nemo_desktop.ui.bridge import Bridge
 from nemo_desktop.ui.drop_zone import DropZone
 from nemo_desktop.ui.notifier import Banner, Notifier, Reachability, cloud_reachable
+from nemo_desktop.ui.preview_monitor import PreviewMonitor, connect_preview
 from nemo_desktop.ui.progress_panel import ProgressPanel
 from nemo_desktop.ui.prompt_box import PromptBox
 from nemo_desktop.ui.settings_dialog import SettingsDialog
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.drop_zone = DropZone(spawn=self.bridge.spawn)
         self.progress = ProgressPanel()
         self.timeline = TimelineView()
+        self.preview = PreviewMonitor()
         self.prompt = PromptBox()
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
+        layout.addWidget(self.preview, 1)  # the preview monitor, above the timeline
         layout.addWidget(timeline_title)
         layout.addWidget(self.timeline)
         layout.addWidget(self.prompt)
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         self.drop_zone.notice.connect(self._on_notice)
         self.prompt.submitted.connect(self.send)
         self.progress.cancelRequested.connect(self.bridge.cancel)
+        connect_preview(self.preview, b, self.timeline)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -309,6 +313,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         if self._close_ready:
+            self.preview.close_preview()
             self._qsettings().setValue("geometry", self.saveGeometry())
             event.accept()
             self.closedCleanly.emit()

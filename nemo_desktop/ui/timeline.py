@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from nemo_desktop.core.draft import AUDIO, TEXT, VIDEO, Draft, MusicInfo, Segment, Track
@@ -21,6 +31,7 @@ ROW_H = 34
 GAP = 6
 COLOURS: dict[int, QColor] = {VIDEO: QColor("#4a7fc1"), AUDIO: QColor("#3f9d6b"), TEXT: QColor("#b7813a")}
 MUSIC = QColor("#8a5cc2")
+PLAYHEAD = QColor("#e53935")
 
 
 def clock(seconds: float) -> str:
@@ -80,11 +91,15 @@ def ruler_step(duration: float, width: float) -> float:
 
 
 class TimelineView(QWidget):
-    """Custom-painted, read-only timeline of the current Draft."""
+    """Custom-painted, read-only timeline of the current Draft, with the preview's playhead; a click or
+    drag asks the preview to seek there (``seekRequested``)."""
+
+    seekRequested = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.draft = Draft()
+        self.playhead: float | None = None
         self.setObjectName("timeline")
         self.setAccessibleName(_("Timeline"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -99,6 +114,29 @@ class TimelineView(QWidget):
         self._update_description()
         self.updateGeometry()
         self.update()
+
+    def set_playhead(self, seconds: float | None) -> None:
+        """Where the preview is (None: no playhead); repaints only when the line moves a pixel."""
+        old = None if self.playhead is None else round(self._x(self.playhead))
+        self.playhead = seconds
+        if old != (None if seconds is None else round(self._x(seconds))):
+            self.update()
+
+    def time_at(self, x: float) -> float:
+        """The timeline time under ``x`` (clamped to the draft): the inverse of ``_x``."""
+        duration = self.draft.duration
+        span = max(1.0, self.width() - LABEL_W - 8)
+        return max(0.0, min(duration, (x - LABEL_W) / span * duration))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # Qt override
+        if event.button() == Qt.MouseButton.LeftButton and not self.draft.is_empty:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # Qt override: dragging scrubs
+        if event.buttons() & Qt.MouseButton.LeftButton and not self.draft.is_empty:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+        super().mouseMoveEvent(event)
 
     def rows(self) -> list[Track]:
         """Tracks in the order drawn: video, audio, text, then anything else."""
@@ -162,7 +200,15 @@ class TimelineView(QWidget):
             label = metrics.elidedText(segment_text(track, seg), Qt.TextElideMode.ElideRight, int(rect.width()) - 8)
             p.setPen(QColor("white"))
             p.drawText(rect.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+        self._playhead(p)
         self._focus_frame(p)
+
+    def _playhead(self, p: QPainter) -> None:
+        if self.playhead is None:
+            return
+        x = self._x(self.playhead)
+        p.setPen(QPen(PLAYHEAD, 2))
+        p.drawLine(QPointF(x, 2), QPointF(x, self.height() - 2))
 
     def _focus_frame(self, p: QPainter) -> None:
         if self.hasFocus():

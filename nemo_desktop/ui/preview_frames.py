@@ -1,0 +1,156 @@
+"""The preview's picture: small raw RGB frames of the clip under the playhead, decoded by the bundled ffmpeg.
+
+One ffmpeg per shot, started at the playhead with ``-ss`` (again on a seek, and at each shot boundary),
+piping ``WIDTH`` px frames at ``FPS``; a worker thread reads the pipe and keeps only a few frames ahead of
+the clock, so memory stays small and the GUI thread never waits on a pipe: it only takes the newest frame
+that is due (``frame_at``) and paints it. The shots are the draft's video segments (source, in point,
+length), so the preview shows the cut the export will render.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+from nemo_desktop.core.draft import VIDEO, Draft
+from nemo_desktop.tools.ffmpeg import FfmpegReader
+
+log = logging.getLogger(__name__)
+
+WIDTH = 480
+FPS = 20
+AHEAD = 6  # frames decoded ahead of the clock
+STILLS = ("image",)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One video segment: where it sits on the timeline and which part of which file it shows."""
+
+    source: str
+    start: float
+    duration: float
+    offset: float
+    still: bool
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
+@dataclass(frozen=True)
+class Frame:
+    time: float
+    rgb: bytes
+
+
+def shots_of(draft: Draft) -> tuple[Shot, ...]:
+    return tuple(Shot(s.source, s.start, s.duration, s.offset, s.meta.get("kind") in STILLS)
+                 for s in sorted(draft.segments_of(VIDEO), key=lambda s: s.start) if s.source and s.duration > 0)
+
+
+def frame_size(draft: Draft, width: int = WIDTH) -> tuple[int, int]:
+    """The preview's frame size: ``width`` px wide in the export's aspect ratio (even numbers for ffmpeg)."""
+    w, h = draft.meta.get("width") or 16, draft.meta.get("height") or 9
+    try:
+        aspect = float(h) / float(w)
+    except (TypeError, ValueError, ZeroDivisionError):
+        aspect = 9 / 16
+    if aspect > 1:  # portrait: keep the frame small the other way round
+        return max(2, int(round(width / aspect / 2)) * 2), width
+    return width, max(2, int(round(width * aspect / 2)) * 2)
+
+
+def ffmpeg_args(shot: Shot, at: float, size: tuple[int, int], fps: int = FPS) -> list[str]:
+    """ffmpeg arguments piping ``shot`` from timeline time ``at`` to its end as raw RGB frames of ``size``."""
+    local = max(0.0, at - shot.start)
+    w, h = size
+    args = ["-loop", "1", "-framerate", str(fps)] if shot.still else []
+    args += ["-ss", f"{shot.offset + local:.3f}"] if shot.offset + local > 0 and not shot.still else []
+    args += ["-i", shot.source, "-t", f"{max(0.05, shot.duration - local):.3f}", "-map", "0:v:0", "-an",
+             "-threads", "2",
+             "-vf", f"fps={fps},scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2",
+             "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"]
+    return args
+
+
+class FrameDecoder:
+    """Decodes frames from a timeline position onwards in a worker thread; ``stop`` kills ffmpeg."""
+
+    def __init__(self, shots: tuple[Shot, ...], size: tuple[int, int], fps: int = FPS) -> None:
+        self.shots = shots
+        self.size = size
+        self.fps = fps
+        self._frames: deque[Frame] = deque()
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._clock = 0.0
+        self._reader: FfmpegReader | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, at: float) -> None:
+        self.stop()
+        self._stop = threading.Event()
+        self._frames = deque()
+        self._clock = at
+        self._thread = threading.Thread(target=self._run, args=(at, self._stop), name="nemo-preview-frames",
+                                        daemon=True)
+        self._thread.start()
+
+    def frame_at(self, clock: float) -> Frame | None:
+        """The newest frame due at ``clock`` (older ones are dropped); None when none is due yet."""
+        due: Frame | None = None
+        with self._cond:
+            self._clock = clock
+            while self._frames and self._frames[0].time <= clock + 0.5 / self.fps:
+                due = self._frames.popleft()
+            self._cond.notify_all()
+        return due
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+            reader = self._reader
+        if reader is not None and reader.proc.poll() is None:
+            reader.proc.kill()  # unblocks the thread's read; it reaps the child itself
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    # --- the worker thread -----------------------------------------------------------------------------
+
+    def _run(self, at: float, stop: threading.Event) -> None:
+        for shot in self.shots:
+            if shot.end <= at + 1e-6:
+                continue
+            if stop.is_set():
+                return
+            try:
+                self._decode(shot, max(at, shot.start), stop)
+            except Exception as exc:  # a clip ffmpeg cannot read shows no picture; the engine reports it
+                log.debug("preview frames of %s: %s", shot.source, exc)
+
+    def _decode(self, shot: Shot, at: float, stop: threading.Event) -> None:
+        w, h = self.size
+        size = w * h * 3
+        with FfmpegReader(ffmpeg_args(shot, at, self.size, self.fps)) as reader:
+            with self._cond:
+                self._reader = reader
+            k = 0
+            try:
+                while not stop.is_set():
+                    data = reader.read(size)
+                    if len(data) < size:
+                        break
+                    frame = Frame(at + k / self.fps, data)
+                    k += 1
+                    with self._cond:
+                        while not stop.is_set() and len(self._frames) >= AHEAD:
+                            self._cond.wait(0.2)
+                        self._frames.append(frame)
+            finally:
+                with self._cond:
+                    self._reader = None
