@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 
 import numpy as np
 
@@ -66,9 +67,11 @@ class PreviewMixer:
         key = draft_key(draft) + (f"-{music.seed}-{music.brief.music_gain_db}" if music is not None else "")
         if self._last is not None and self._last.key == key:
             return self._last
+        started = time.perf_counter()
         found = await project.analyse() if not draft.is_empty else None
         speech = found.speech if found is not None else ()
         clip_audio = await self._clip_audio(draft)
+        prepared = time.perf_counter()
 
         def work(_token: object) -> bytes:
             if music is None:
@@ -78,6 +81,8 @@ class PreviewMixer:
 
         pcm = await project.worker.run(work)
         self._last = PreviewAudio(pcm=pcm, sample_rate=SAMPLE_RATE, channels=CHANNELS, key=key)
+        log.info("preview sound ready in %.2f s (mixing %.2f s) for %.0f s of programme",
+                 time.perf_counter() - started, time.perf_counter() - prepared, self._last.duration)
         return self._last
 
     async def _clip_audio(self, draft: Draft) -> np.ndarray:

@@ -154,10 +154,8 @@ class PreviewMonitor(QWidget):
             self.player.pause()
             self.surface.set_message(_("Add clips to preview them here."))
             self._timer.stop()
-        else:
-            if not self.updating:
-                self.surface.set_message("")
-            self._timer.start()
+        elif not self.updating:
+            self.surface.set_message("")
         self._show_position(self.player.position())
 
     def set_updating(self) -> None:
@@ -210,6 +208,8 @@ class PreviewMonitor(QWidget):
 
     def _tick(self) -> None:
         self.player.tick()
+        if not self.player.playing and not self._still_wanted:
+            self._timer.stop()  # paused with its frame shown: nothing moves, nothing to do
         now = self.player.position()
         self._show_position(now)
         if self.decoder is None:
@@ -231,11 +231,14 @@ class PreviewMonitor(QWidget):
             self._restarted = time.monotonic()
             self._still_wanted = not self.player.playing
             self.decoder.start(self.player.position())
+        if self.player.duration > 0:
+            self._timer.start()
 
     def _picture_follows(self, playing: bool) -> None:
         """Playing: decode from the playhead on. Paused: keep the frame shown and stop ffmpeg."""
         if playing:
             self._restart_picture()
+            self._timer.start()
         elif self.decoder is not None:
             self.decoder.stop()
 
