@@ -13,6 +13,7 @@ import logging
 import threading
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 
 from nemo_desktop.core.draft import VIDEO, Draft
 from nemo_desktop.tools.ffmpeg import FfmpegReader
@@ -47,8 +48,11 @@ class Frame:
 
 
 def shots_of(draft: Draft) -> tuple[Shot, ...]:
+    """The draft's video segments that are files on this machine (a cloud draft names remote media, which
+    the preview never fetches)."""
     return tuple(Shot(s.source, s.start, s.duration, s.offset, s.meta.get("kind") in STILLS)
-                 for s in sorted(draft.segments_of(VIDEO), key=lambda s: s.start) if s.source and s.duration > 0)
+                 for s in sorted(draft.segments_of(VIDEO), key=lambda s: s.start)
+                 if s.source and s.duration > 0 and "://" not in s.source and Path(s.source).is_file())
 
 
 def frame_size(draft: Draft, width: int = WIDTH) -> tuple[int, int]:

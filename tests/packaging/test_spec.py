@@ -98,7 +98,8 @@ def test_preview_sound_is_bundled_without_ffmpeg_libraries() -> None:
     loads no FFmpeg library: the bundled ffmpeg binary is its one media tool)."""
     text = SPEC.read_text(encoding="utf-8")
     assert '"PySide6.QtMultimedia"' not in text, "the preview needs QtMultimedia"
-    for prefix in ('"PySide6/Qt/plugins/multimedia"', '"PySide6/Qt/lib/libav"', '"PySide6/Qt/lib/libsw"'):
+    for prefix in ('"PySide6/Qt/plugins/multimedia"', '"PySide6/Qt/lib/libav"', '"PySide6/Qt/lib/libsw"',
+                   '"libavcodec"', '"libswscale"'):
         assert prefix in text, prefix
 
 

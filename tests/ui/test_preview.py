@@ -14,7 +14,10 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 
 from nemo_desktop.engine import audio_io, mix
 from nemo_desktop.engine.preview import to_pcm16
+from nemo_desktop.settings import Settings
 from nemo_desktop.ui.main_window import MainWindow
+from tests.fakecloud.fixtures import fake_cloud  # noqa: F401 - the fixture
+from tests.fakecloud.sample import sample_mp4
 from tests.media import decoded_sound, span_mask
 
 RATE = 48000
@@ -185,3 +188,16 @@ def test_event_loop_keeps_turning_while_previewing(window, clip, until, aloop) -
     late.sort()
     p99 = late[int(0.99 * (len(late) - 1))]
     assert len(late) > 100 and p99 < 100, f"event loop p99 lag {p99:.0f} ms while previewing"
+
+
+def test_the_cloud_engine_says_it_has_no_preview(make_window, fake_cloud, until, tmp_path,  # noqa: F811
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {"NEMO_API_URL": fake_cloud.url, "NEMO_POLL_SECONDS": "0.05"}.items():
+        monkeypatch.setenv(name, value)
+    clip = tmp_path / "harbour.mp4"
+    clip.write_bytes(sample_mp4())
+    window = make_window(Settings(engine="cloud"))
+    window.add_files([clip])
+    until(lambda: window.drop_zone.clip_paths() and not window.bridge.busy, 60)
+    until(lambda: window.preview.surface.message == "Preview is not available for the cloud engine.", 10)
+    assert window.preview.player.audio is None
