@@ -21,17 +21,19 @@ log = logging.getLogger(__name__)
 
 
 class _Output:
-    """A QAudioSink playing one PCM buffer from a byte offset; None from ``open`` when there is no device."""
+    """One QAudioSink playing the PCM from a byte offset (a new one per start: a stopped sink restarted on
+    PulseAudio did not play again). The clock is the wall clock from the moment the server began consuming
+    the stream, so the picture waits for the sound's start-up latency and then never drifts visibly."""
 
-    def __init__(self, sink: Any, buffer: QBuffer, no_error: Any) -> None:
+    def __init__(self, sink: Any, buffer: QBuffer) -> None:
         self.sink = sink
         self.buffer = buffer
-        self.no_error = no_error
+        self.began: float | None = None
 
     @staticmethod
-    def open(audio: PreviewAudio, parent: QObject) -> _Output | None:
+    def open(data: QByteArray, audio: PreviewAudio, byte_offset: int, parent: QObject) -> _Output | None:
         try:
-            from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
+            from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
         except ImportError:  # PySide6-Addons missing: play without sound
             return None
         device = QMediaDevices.defaultAudioOutput()
@@ -44,27 +46,27 @@ class _Output:
         if not device.isFormatSupported(fmt):
             log.info("audio device %s refuses 16-bit %d Hz", device.description(), audio.sample_rate)
             return None
-        sink = QAudioSink(device, fmt, parent)
         buffer = QBuffer(parent)
-        buffer.setData(QByteArray(audio.pcm))
+        buffer.setData(data)  # implicitly shared: no copy of the programme per start
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        return _Output(sink, buffer, QAudio.Error.NoError)
-
-    def start(self, byte_offset: int) -> bool:
-        self.buffer.seek(byte_offset)
-        self.sink.start(self.buffer)
-        return bool(self.sink.error() == self.no_error)
+        buffer.seek(byte_offset)
+        out = _Output(QAudioSink(device, fmt, parent), buffer)
+        out.sink.start(buffer)
+        # by name: Qt 6.7+ returns QtAudio.Error, which never equals the older QAudio.Error members
+        if str(getattr(out.sink.error(), "name", "")) != "NoError":
+            out.close()
+            return None
+        return out
 
     def played(self) -> float:
-        """Seconds heard since ``start``: what was handed to the device minus what it still holds."""
-        fmt = self.sink.format()
-        per_second = float(fmt.sampleRate() * fmt.bytesPerFrame() or 1)
-        queued = float(max(0, self.sink.bufferSize() - self.sink.bytesFree()))
-        processed = float(self.sink.processedUSecs()) / 1e6
-        return max(0.0, processed - queued / per_second)
-
-    def stop(self) -> None:
-        self.sink.stop()
+        """Seconds played since ``open``: 0 until the server starts consuming, then the wall clock."""
+        now = time.monotonic()
+        if self.began is None:
+            consumed = float(self.sink.processedUSecs()) / 1e6
+            if consumed <= 0:
+                return 0.0
+            self.began = now - consumed
+        return now - self.began
 
     def close(self) -> None:
         self.sink.stop()
@@ -89,6 +91,7 @@ class PreviewPlayer(QObject):
         self._anchor = 0.0  # position when the clock last (re)started
         self._wall = 0.0  # monotonic time of that start (wall-clock mode)
         self._output: _Output | None = None
+        self._data = QByteArray()
         self._sound = False  # the output is really playing (else the wall clock runs)
         self._said_soundless = False
 
@@ -124,6 +127,7 @@ class PreviewPlayer(QObject):
         position = self.position()
         self._close_output()
         self.audio = audio
+        self._data = QByteArray(audio.pcm) if audio is not None else QByteArray()
         self._anchor = min(position, self.duration)
         if self._playing:
             self._start_clock()
@@ -144,9 +148,7 @@ class PreviewPlayer(QObject):
             return
         self._anchor = self.position()
         self._playing = False
-        if self._output is not None:
-            self._output.stop()
-        self._sound = False
+        self._close_output()
         self.playingChanged.emit(False)
 
     def toggle(self) -> None:
@@ -174,20 +176,15 @@ class PreviewPlayer(QObject):
     # --- the clock -------------------------------------------------------------------------------------
 
     def _start_clock(self) -> None:
+        self._close_output()
         self._wall = time.monotonic()
-        self._sound = False
         audio = self.audio
         if audio is None or not self.use_device:
             self._say_soundless(audio is not None)
             return
-        if self._output is None:
-            self._output = _Output.open(audio, self)
-        if self._output is None:
-            self._say_soundless(True)
-            return
         frame = min(int(self._anchor * audio.sample_rate), audio.frames)
-        self._output.stop()
-        self._sound = self._output.start(frame * 2 * audio.channels)
+        self._output = _Output.open(self._data, audio, frame * 2 * audio.channels, self)
+        self._sound = self._output is not None
         if not self._sound:
             self._say_soundless(True)
 
