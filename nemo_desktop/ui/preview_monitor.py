@@ -32,6 +32,7 @@ from nemo_desktop.ui.preview_player import PreviewPlayer
 from nemo_desktop.ui.timeline import TimelineView, clock
 
 TICK_MS = 33  # the picture and the playhead move ~30 times a second
+SEEK_SETTLE_MS = 40  # a seek restarts the picture after the pointer rests this long
 LATE_S = 1.0  # a picture this far behind the clock is restarted at the clock
 
 
@@ -128,6 +129,10 @@ class PreviewMonitor(QWidget):
         self.player.playingChanged.connect(self._show_playing)
         self.player.playingChanged.connect(self._picture_follows)
         self.player.soundless.connect(lambda: self.status_label.setText(_("No sound device — playing without sound")))
+        self._seek_settle = QTimer(self)
+        self._seek_settle.setSingleShot(True)
+        self._seek_settle.setInterval(SEEK_SETTLE_MS)
+        self._seek_settle.timeout.connect(self._restart_picture)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -188,9 +193,10 @@ class PreviewMonitor(QWidget):
         self.player.toggle()
 
     def seek(self, seconds: float) -> None:
-        """Move the playhead (slider, timeline click or drag); the picture restarts there."""
+        """Move the playhead (slider, timeline click or drag); the picture restarts there once the pointer
+        rests for SEEK_SETTLE_MS, so a drag across the timeline does not start an ffmpeg per mouse move."""
         self.player.seek(seconds)
-        self._restart_picture()
+        self._seek_settle.start()
         self._show_position(self.player.position())
 
     def _slider_moved(self, value: int) -> None:
@@ -258,6 +264,7 @@ class PreviewMonitor(QWidget):
     def close_preview(self) -> None:
         """Stop the sound, the timer and ffmpeg (the window closes)."""
         self._timer.stop()
+        self._seek_settle.stop()
         self.player.close()
         self._stop_decoder()
 
