@@ -80,81 +80,112 @@ def ffmpeg_args(shot: Shot, at: float, size: tuple[int, int], fps: int = FPS) ->
     return args
 
 
+class _Run:
+    """One decoding run (from one position): its own frames, stop flag, ffmpeg and thread, so a run that is
+    being abandoned (a seek) can finish on its own without touching the next one."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.frames: deque[Frame] = deque()
+        self.cond = threading.Condition()
+        self.stopped = threading.Event()
+        self.clock = at
+        self.reader: FfmpegReader | None = None
+        self.thread: threading.Thread | None = None
+
+    def stop(self) -> None:
+        """Ask the run to end and kill its ffmpeg; returns at once (the thread reaps its child itself)."""
+        self.stopped.set()
+        with self.cond:
+            self.cond.notify_all()
+            reader = self.reader
+        if reader is not None and reader.proc.poll() is None:
+            reader.proc.kill()  # unblocks the thread's read
+
+
 class FrameDecoder:
-    """Decodes frames from a timeline position onwards in a worker thread; ``stop`` kills ffmpeg."""
+    """Decodes frames from a timeline position onwards in a worker thread; ``stop`` kills ffmpeg.
+
+    A restart never waits on the GUI thread for the previous run (its thread may still be starting
+    ffmpeg, which took up to half a second on a loaded machine); only ``close`` waits for all of them."""
 
     def __init__(self, shots: tuple[Shot, ...], size: tuple[int, int], fps: int = FPS) -> None:
         self.shots = shots
         self.size = size
         self.fps = fps
-        self._frames: deque[Frame] = deque()
-        self._cond = threading.Condition()
-        self._stop = threading.Event()
-        self._clock = 0.0
-        self._reader: FfmpegReader | None = None
-        self._thread: threading.Thread | None = None
+        self._run: _Run | None = None
+        self._old: list[_Run] = []
 
     def start(self, at: float) -> None:
         self.stop()
-        self._stop = threading.Event()
-        self._frames = deque()
-        self._clock = at
-        self._thread = threading.Thread(target=self._run, args=(at, self._stop), name="nemo-preview-frames",
-                                        daemon=True)
-        self._thread.start()
+        run = _Run(at)
+        run.thread = threading.Thread(target=self._work, args=(run,), name="nemo-preview-frames", daemon=True)
+        self._run = run
+        run.thread.start()
 
     def frame_at(self, clock: float) -> Frame | None:
         """The newest frame due at ``clock`` (older ones are dropped); None when none is due yet."""
+        run = self._run
+        if run is None:
+            return None
         due: Frame | None = None
-        with self._cond:
-            self._clock = clock
-            while self._frames and self._frames[0].time <= clock + 0.5 / self.fps:
-                due = self._frames.popleft()
-            self._cond.notify_all()
+        with run.cond:
+            run.clock = clock
+            while run.frames and run.frames[0].time <= clock + 0.5 / self.fps:
+                due = run.frames.popleft()
+            run.cond.notify_all()
         return due
 
     def stop(self) -> None:
-        self._stop.set()
-        with self._cond:
-            self._cond.notify_all()
-            reader = self._reader
-        if reader is not None and reader.proc.poll() is None:
-            reader.proc.kill()  # unblocks the thread's read; it reaps the child itself
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        """End the current run without waiting for it."""
+        if self._run is not None:
+            self._run.stop()
+            self._old.append(self._run)
+            self._run = None
+        self._old = [r for r in self._old if r.thread is not None and r.thread.is_alive()]
+
+    def close(self, timeout: float = 5.0) -> None:
+        """End every run and wait for their threads (and so their ffmpeg children) to finish."""
+        self.stop()
+        for run in self._old:
+            run.stop()
+            if run.thread is not None:
+                run.thread.join(timeout)
+        self._old = []
 
     # --- the worker thread -----------------------------------------------------------------------------
 
-    def _run(self, at: float, stop: threading.Event) -> None:
+    def _work(self, run: _Run) -> None:
         for shot in self.shots:
-            if shot.end <= at + 1e-6:
+            if shot.end <= run.at + 1e-6:
                 continue
-            if stop.is_set():
+            if run.stopped.is_set():
                 return
             try:
-                self._decode(shot, max(at, shot.start), stop)
+                self._decode(shot, max(run.at, shot.start), run)
             except Exception as exc:  # a clip ffmpeg cannot read shows no picture; the engine reports it
                 log.debug("preview frames of %s: %s", shot.source, exc)
 
-    def _decode(self, shot: Shot, at: float, stop: threading.Event) -> None:
+    def _decode(self, shot: Shot, at: float, run: _Run) -> None:
         w, h = self.size
         size = w * h * 3
         with FfmpegReader(ffmpeg_args(shot, at, self.size, self.fps)) as reader:
-            with self._cond:
-                self._reader = reader
+            with run.cond:
+                run.reader = reader
+            if run.stopped.is_set():
+                return  # stopped while ffmpeg was starting: leaving the block kills it
             k = 0
             try:
-                while not stop.is_set():
+                while not run.stopped.is_set():
                     data = reader.read(size)
                     if len(data) < size:
                         break
                     frame = Frame(at + k / self.fps, data)
                     k += 1
-                    with self._cond:
-                        while not stop.is_set() and len(self._frames) >= AHEAD:
-                            self._cond.wait(0.2)
-                        self._frames.append(frame)
+                    with run.cond:
+                        while not run.stopped.is_set() and len(run.frames) >= AHEAD:
+                            run.cond.wait(0.2)
+                        run.frames.append(frame)
             finally:
-                with self._cond:
-                    self._reader = None
+                with run.cond:
+                    run.reader = None

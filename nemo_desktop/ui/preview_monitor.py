@@ -116,6 +116,7 @@ class PreviewMonitor(QWidget):
         self.shots: tuple[Shot, ...] = ()
         self.frame_dims = (0, 0)
         self.decoder: FrameDecoder | None = None
+        self._retired: list[FrameDecoder] = []
         self.frame: Frame | None = None
         self._restarted = 0.0
         self._still_wanted = False  # paused: one frame is wanted, then ffmpeg is stopped
@@ -149,7 +150,7 @@ class PreviewMonitor(QWidget):
         shots, size = shots_of(draft), frame_size(draft)
         if (shots, size) != (self.shots, self.frame_dims):
             self.shots, self.frame_dims = shots, size
-            self._stop_decoder()
+            self._retire_decoder()
             self.frame = None
             self.surface.set_image(None)
             if shots:
@@ -196,6 +197,7 @@ class PreviewMonitor(QWidget):
         """Move the playhead (slider, timeline click or drag); the picture restarts there once the pointer
         rests for SEEK_SETTLE_MS, so a drag across the timeline does not start an ffmpeg per mouse move."""
         self.player.seek(seconds)
+        self._restarted = time.monotonic()  # the settle timer restarts the picture, not the lateness check
         self._seek_settle.start()
         self._show_position(self.player.position())
 
@@ -256,9 +258,11 @@ class PreviewMonitor(QWidget):
         self.time_label.setText(f"{clock(seconds)} / {clock(self.player.duration)}")
         self.positionChanged.emit(seconds)
 
-    def _stop_decoder(self) -> None:
+    def _retire_decoder(self) -> None:
+        """Stop the old clips' decoder without waiting for it (``close_preview`` waits for all)."""
         if self.decoder is not None:
             self.decoder.stop()
+            self._retired.append(self.decoder)
             self.decoder = None
 
     def close_preview(self) -> None:
@@ -266,7 +270,10 @@ class PreviewMonitor(QWidget):
         self._timer.stop()
         self._seek_settle.stop()
         self.player.close()
-        self._stop_decoder()
+        self._retire_decoder()
+        for decoder in self._retired:
+            decoder.close()
+        self._retired.clear()
 
 
 def connect_preview(monitor: PreviewMonitor, bridge: Bridge, timeline: TimelineView) -> None:
