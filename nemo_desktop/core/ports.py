@@ -38,7 +38,7 @@ class EngineKind(str, Enum):
 @runtime_checkable
 class Backend(Protocol):
     """What a Session drives. Optional capabilities beyond it are the small protocols below
-    (``Restorable``, ``Rearrangeable``, ``StemWriter``), checked with ``isinstance``."""
+    (``Restorable``, ``Rearrangeable``, ``StemWriter``, ``Previewable``), checked with ``isinstance``."""
 
     kind: EngineKind
     name: str
@@ -108,6 +108,35 @@ class StemWriter(Protocol):
     """Can write the music stems and a cue sheet beside an exported video (``make --stems``)."""
 
     async def write_stems(self, video: Path) -> list[Path]: ...
+
+
+@dataclass(frozen=True)
+class PreviewAudio:
+    """The sound a preview plays: exactly what an export would put under the picture (music, clip sound,
+    ducking, loudness), as interleaved little-endian 16-bit PCM, so the window can hand it to an audio
+    device as it is. ``key`` names what it was mixed from (the music and the clips); equal keys, equal
+    sound."""
+
+    pcm: bytes
+    sample_rate: int
+    channels: int
+    key: str
+
+    @property
+    def frames(self) -> int:
+        return len(self.pcm) // (2 * self.channels)
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.sample_rate if self.sample_rate else 0.0
+
+
+@runtime_checkable
+class Previewable(Protocol):
+    """Can mix the draft's sound for the window's preview without rendering a video (the built-in engine);
+    the cloud has no such call, so its window says the preview is not available."""
+
+    async def preview_audio(self, draft: Draft) -> PreviewAudio: ...
 
 
 @runtime_checkable

@@ -48,6 +48,8 @@ from nemo_desktop.core.ports import (
     Backend,
     Credits,
     MusicChange,
+    Previewable,
+    PreviewAudio,
     Rearrangeable,
     Restorable,
     SharesLink,
@@ -320,6 +322,18 @@ class Session:
                 self._chatting = False
 
         await self._job(run)
+
+    @property
+    def can_preview(self) -> bool:
+        """Whether the engine can mix the preview's sound itself (the built-in engine; not the cloud)."""
+        return isinstance(self.backend, Previewable)
+
+    async def preview_audio(self) -> PreviewAudio | None:
+        """The current draft's sound as an export would mix it, for the window's monitor; None when the
+        engine cannot. Not a job: a preview never makes the person's next request wait or be refused."""
+        if not isinstance(self.backend, Previewable) or self.draft.is_empty:
+            return None
+        return await self.backend.preview_audio(self.draft.copy())
 
     def _scaled(self, index: int, count: int) -> Callable[[str, float | None], None]:
         def progress(stage: str, fraction: float | None) -> None:

@@ -1,9 +1,10 @@
 """LocalBackend: the built-in offline engine behind the Backend protocol — an adapter, nothing more.
 
 The rooms behind it: ``project`` (clips, analysis, draft, music; refit and restore), ``conversation`` (a
-chat turn: words → brief or change → music, replies, seed policy), ``export`` (mix and render), and
-``worker`` (CPU work in threads with one cancel token per job, so the caller's event loop stays responsive
-and cancelling the awaiting task stops ffmpeg and the workers and leaves no file).
+chat turn: words → brief or change → music, replies, seed policy), ``export`` (mix and render), ``preview``
+(the export's mix without the video, for the window's monitor) and ``worker`` (CPU work in threads with
+one cancel token per job, so the caller's event loop stays responsive and cancelling the awaiting task
+stops ffmpeg and the workers and leaves no file).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.events import Event, ProgressFn
-from nemo_desktop.core.ports import Credits, EngineKind, MusicChange
+from nemo_desktop.core.ports import Credits, EngineKind, MusicChange, PreviewAudio
 from nemo_desktop.engine import export, media_cache
 from nemo_desktop.engine.conversation import Conversation
 from nemo_desktop.engine.performance import Performer, warm_up
+from nemo_desktop.engine.preview import PreviewMixer
 from nemo_desktop.engine.project import Project
 from nemo_desktop.engine.worker import Worker
 from nemo_desktop.settings import Settings
@@ -48,6 +50,7 @@ class LocalBackend:
         self._worker = Worker()
         self.project = Project(self.settings, self._worker, Performer(self.settings.soundfont), seed)
         self._conversation = Conversation(self.project)
+        self._preview = PreviewMixer(self.project)
 
     async def connect(self) -> None:
         find_ffmpeg(self.project.ffmpeg)  # fails early with a clear sentence when no ffmpeg can be found
@@ -86,6 +89,10 @@ class LocalBackend:
     async def write_stems(self, video: Path) -> list[Path]:
         """The music stems (WAV) and a cue sheet (JSON) beside an exported MP4."""
         return await export.write_stems(self.project, video)
+
+    async def preview_audio(self, draft: Draft) -> PreviewAudio:
+        """The draft's sound as an export would mix it (music, clip sound, ducking, loudness), no video."""
+        return await self._preview.audio(draft)
 
     async def aclose(self) -> None:
         self._worker.cancel_all()

@@ -55,6 +55,9 @@ class Bridge(QObject):
     creditsChanged = Signal(object)  # Credits | None
     historyChanged = Signal(bool, bool)  # can undo, can redo
     projectRestored = Signal(str)  # the restored project's summary: the window offers a one-click New
+    previewUpdating = Signal()  # the preview's sound is being mixed again
+    previewReady = Signal(object)  # PreviewAudio | None (None: nothing to hear yet)
+    previewUnavailable = Signal(str)  # why there is no preview sound (the cloud engine, an error)
 
     def __init__(
         self,
@@ -77,6 +80,8 @@ class Bridge(QObject):
         self._closed = False
         self._last_progress = 0.0
         self._queued_progress: tuple[str, float] | None = None
+        self._preview_task: asyncio.Task[Any] | None = None
+        self._preview_again = False
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.timeout.connect(self._flush_progress)
@@ -405,6 +410,44 @@ class Bridge(QObject):
             return False
         session = self.session
         return self._start_job("export", lambda: session.export(if_no_music=if_no_music, target=target))
+
+    @property
+    def previewing(self) -> bool:
+        """Whether the preview's sound is being mixed now."""
+        return self._preview_task is not None and not self._preview_task.done()
+
+    def request_preview(self) -> None:
+        """Mix the preview's sound for the current draft (after every draft change). Requests that arrive
+        while one is mixing are coalesced into one more run, so only the newest draft is ever shown."""
+        if self._closed or self.session is None:
+            return
+        if self.previewing:
+            self._preview_again = True
+            return
+        self._preview_task = self._spawn(self._preview(), "preview")
+
+    async def _preview(self) -> None:
+        while True:
+            self._preview_again = False
+            session = self.session
+            if session is None or self._closed:
+                return
+            if not session.can_preview:
+                self.previewUnavailable.emit(_("Preview is not available for the cloud engine."))
+                return
+            self.previewUpdating.emit()
+            try:
+                audio = await session.preview_audio()
+            except NemoError as err:
+                self.previewUnavailable.emit(err.message())
+                return
+            except Exception as exc:  # a preview must never take the window down
+                log.exception("preview failed")
+                self.previewUnavailable.emit(InternalError(type(exc).__name__).message())
+                return
+            if not self._preview_again and not self._closed:
+                self.previewReady.emit(audio)
+                return
 
     async def _refresh_credits(self) -> None:
         session = self.session

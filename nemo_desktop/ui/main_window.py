@@ -40,6 +40,7 @@ from nemo_desktop.ui.drop_target import WindowDrop
 from nemo_desktop.ui.drop_zone import DropZone
 from nemo_desktop.ui.music_controls import MusicControls
 from nemo_desktop.ui.notifier import Banner, Notifier, Reachability, cloud_reachable
+from nemo_desktop.ui.preview_monitor import PreviewMonitor, connect_preview
 from nemo_desktop.ui.progress_panel import ProgressPanel
 from nemo_desktop.ui.project_bar import ProjectBar
 from nemo_desktop.ui.prompt_box import PromptBox
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.progress = ProgressPanel()
         self.controls = MusicControls()
         self.timeline = TimelineView()
+        self.preview = PreviewMonitor()
         self.prompt = PromptBox()
         self.project_bar = ProjectBar()
 
@@ -128,7 +130,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.preview_slot = QVBoxLayout()  # the preview monitor goes here, above the timeline
         self.preview_slot.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.preview_slot)
+        layout.addLayout(self.preview_slot, 1)
+        self.preview_slot.addWidget(self.preview, 1)  # the preview monitor, above the timeline
         layout.addWidget(timeline_title)
         layout.addWidget(self.timeline)
         layout.addWidget(self.prompt)
@@ -224,6 +227,7 @@ class MainWindow(QMainWindow):
         self.project_bar.newRequested.connect(self.new_project)
         self.prompt.submitted.connect(self.send)
         self.progress.cancelRequested.connect(self.bridge.cancel)
+        connect_preview(self.preview, b, self.timeline)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -461,6 +465,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         if self._close_ready:
+            self.preview.close_preview()
             self._qsettings().setValue("geometry", self.saveGeometry())
             event.accept()
             self.closedCleanly.emit()

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from nemo_desktop.core.draft import AUDIO, TEXT, VIDEO, Draft, MusicInfo, Segment, Track
@@ -24,6 +34,7 @@ RIGHT = 8  # space after the last second
 KEY_WORDS = {"major": N_("{key} major"), "minor": N_("{key} minor")}
 COLOURS: dict[int, QColor] = {VIDEO: QColor("#4a7fc1"), AUDIO: QColor("#3f9d6b"), TEXT: QColor("#b7813a")}
 MUSIC = QColor("#8a5cc2")
+PLAYHEAD = QColor("#e53935")
 
 
 def clock(seconds: float) -> str:
@@ -94,12 +105,16 @@ def ruler_step(duration: float, width: float) -> float:
 
 
 class TimelineView(QWidget):
-    """Custom-painted, read-only timeline of the current Draft."""
+    """Custom-painted, read-only timeline of the current Draft, with the preview's playhead; a click or
+    drag asks the preview to seek there (``seekRequested``)."""
+
+    seekRequested = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.draft = Draft()
         self.style_names: dict[str, str] = {}
+        self.playhead: float | None = None
         self.setObjectName("timeline")
         self.setAccessibleName(_("Timeline"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -120,6 +135,29 @@ class TimelineView(QWidget):
         """The engine's names for its styles in the UI's language (the music label says them)."""
         self.style_names = dict(names)
         self.update()
+
+    def set_playhead(self, seconds: float | None) -> None:
+        """Where the preview is (None: no playhead); repaints only when the line moves a pixel."""
+        old = None if self.playhead is None else round(self._x(self.playhead))
+        self.playhead = seconds
+        if old != (None if seconds is None else round(self._x(seconds))):
+            self.update()
+
+    def time_at(self, x: float) -> float:
+        """The timeline time under ``x`` (clamped to the draft): the inverse of ``_x``."""
+        duration = self.draft.duration
+        span = max(1.0, self.width() - LABEL_W - 8)
+        return max(0.0, min(duration, (x - LABEL_W) / span * duration))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # Qt override
+        if event.button() == Qt.MouseButton.LeftButton and not self.draft.is_empty:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # Qt override: dragging scrubs
+        if event.buttons() & Qt.MouseButton.LeftButton and not self.draft.is_empty:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+        super().mouseMoveEvent(event)
 
     def rows(self) -> list[Track]:
         """Lanes in the order drawn: video, the added sound files, the music, text, then anything else. The
@@ -202,6 +240,7 @@ class TimelineView(QWidget):
             p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
             self._ticks(p, rect, track, seg)
             self._label(p, metrics, rect, segment_text(track, seg, self.style_names), colour)
+        self._playhead(p)
         self._focus_frame(p)
 
     def _label(self, p: QPainter, metrics: QFontMetrics, rect: QRectF, text: str, colour: QColor) -> None:
@@ -216,6 +255,13 @@ class TimelineView(QWidget):
         p.drawRoundedRect(pill, 3, 3)
         p.setPen(QColor("white"))
         p.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+
+    def _playhead(self, p: QPainter) -> None:
+        if self.playhead is None:
+            return
+        x = self._x(self.playhead)
+        p.setPen(QPen(PLAYHEAD, 2))
+        p.drawLine(QPointF(x, 2), QPointF(x, self.height() - 2))
 
     def _focus_frame(self, p: QPainter) -> None:
         if self.hasFocus():

@@ -87,9 +87,20 @@ def test_bundled_files_are_listed() -> None:
 
 def test_unused_heavy_modules_are_excluded() -> None:
     text = SPEC.read_text(encoding="utf-8")
-    for mod in ("tkinter", "PySide6.QtWebEngineCore", "PySide6.QtQuick", "PySide6.QtMultimedia", "pytest", "av"):
+    for mod in ("tkinter", "PySide6.QtWebEngineCore", "PySide6.QtQuick", "PySide6.QtMultimediaWidgets", "pytest",
+                "av"):
         assert f'"{mod}"' in text, mod
     assert '"numpy.f2py"' not in text, "scipy's array_api_compat imports numpy.f2py lazily through numpy"
+
+
+def test_preview_sound_is_bundled_without_ffmpeg_libraries() -> None:
+    """QtMultimedia ships for the preview's QAudioSink; its FFmpeg plugin and libav*/libsw* never do (the app
+    loads no FFmpeg library: the bundled ffmpeg binary is its one media tool)."""
+    text = SPEC.read_text(encoding="utf-8")
+    assert '"PySide6.QtMultimedia"' not in text, "the preview needs QtMultimedia"
+    for prefix in ('"PySide6/Qt/plugins/multimedia"', '"PySide6/Qt/lib/libav"', '"PySide6/Qt/lib/libsw"',
+                   '"libavcodec"', '"libswscale"'):
+        assert prefix in text, prefix
 
 
 def test_listed_sources_exist() -> None:
