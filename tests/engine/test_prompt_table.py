@@ -152,3 +152,14 @@ def test_the_piece_plays_inside_the_tempo_the_reply_states(prompt: str, cuts: tu
     score = compose(brief, 20.0, cuts, 30.0, 7)
     lo, hi = brief.bpm_range
     assert lo - 0.5 <= score.bpm <= hi + 0.5, (brief.tempo_text(), score.bpm)
+
+
+def test_a_follow_up_that_names_a_genre_changes_the_style() -> None:
+    """"energetic electronic with drums" after calm piano used to answer "Drums added." and keep calm piano."""
+    calm = make_brief("calm piano", TRAITS)
+    change = refine(calm, "energetic electronic with drums")
+    assert change is not None
+    assert change.brief.style == "electronic" and change.brief.drums
+    assert "style" in change.kinds
+    tweak = refine(calm, "calmer piano")  # a mood and an instrument with another change stay a tweak
+    assert tweak is not None and tweak.brief.style == "calm_piano" and "style" not in tweak.kinds

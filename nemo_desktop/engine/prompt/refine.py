@@ -18,6 +18,7 @@ from nemo_desktop.engine.prompt.brief import (
     asked_bpm,
     end_boost,
     make_brief,
+    named_genre,
     scale_curve,
     worded_style,
 )
@@ -176,16 +177,20 @@ def _new_style(t: str, positive: str) -> str | None:
 
 
 def _restyle(b: MusicBrief, t: str, kinds: list[str]) -> tuple[MusicBrief, str | None]:
-    """A new brief from the follow-up's words, keeping the music level, a fade-out and a drums change."""
+    """A new brief from the follow-up's words, keeping the music level, a fade-out and a drums change. A genre
+    named always counts ("energetic electronic with drums"); a mood or an instrument only alone or after
+    "switch to"/"换成", so that "calmer piano" stays a tweak of the current piece."""
     positive = NO_DRUMS.removed_from(t)
-    if not _new_style(t, positive) or not (STYLE_CHANGE.search(t) or not kinds):
+    genre, _ = named_genre(positive)
+    if not _new_style(t, positive) or not (genre or STYLE_CHANGE.search(t) or not kinds):
         return b, None
     fresh = make_brief(positive, None)
+    drums_asked = "drums" in kinds or "drums_already" in kinds or "no_drums_already" in kinds
     return replace(
         fresh,
         music_gain_db=b.music_gain_db,
         fade_out=b.fade_out or fresh.fade_out,
-        drums=fresh.drums if "drums" not in kinds else b.drums,
+        drums=b.drums if drums_asked else fresh.drums,
     ), "style"
 
 
