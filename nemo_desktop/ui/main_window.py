@@ -16,6 +16,7 @@ from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -106,17 +107,15 @@ class MainWindow(QMainWindow):
         self.prompt = PromptBox()
         self.project_bar = ProjectBar()
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(theme.S)
-        right_layout.addWidget(self.controls)
-        right_layout.addWidget(self.progress, 1)
+        # clips | the preview monitor | the music controls and the chat: the monitor gets the middle, where
+        # an editor's viewer sits, so at 1280×720 neither the clip list nor the chat is squeezed under it
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.drop_zone)
-        split.addWidget(right)
+        split.addWidget(self.preview)
+        split.addWidget(self.progress)
         split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(1, 4)
+        split.setStretchFactor(2, 3)
         split.setChildrenCollapsible(False)
         self.split = split
         timeline_title = QLabel(_("Timeline"))
@@ -128,11 +127,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.project_bar)
         layout.addWidget(split, 1)
-        self.preview_slot = QVBoxLayout()  # the preview monitor goes here, above the timeline
-        self.preview_slot.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.preview_slot, 1)
-        self.preview_slot.addWidget(self.preview, 1)  # the preview monitor, above the timeline
-        layout.addWidget(timeline_title)
+        timeline_row = QHBoxLayout()  # the music's controls sit on the timeline's title row, over the music
+        timeline_row.setSpacing(theme.M)
+        timeline_row.addWidget(timeline_title)
+        timeline_row.addStretch(1)
+        timeline_row.addWidget(self.controls, 3)
+        layout.addLayout(timeline_row)
         layout.addWidget(self.timeline)
         layout.addWidget(self.prompt)
         self.setCentralWidget(central)
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.prompt.edit, self.prompt.send_button)
         self._fit_to_screen()
         self._restore_geometry()
+        self._share_top_row()
 
     # --- construction ----------------------------------------------------------------------------------
 
@@ -427,6 +428,11 @@ class MainWindow(QMainWindow):
 
     def _qsettings(self) -> QSettings:
         return QSettings(str(paths.get().config / "window.ini"), QSettings.Format.IniFormat)
+
+    def _share_top_row(self) -> None:
+        """Clips a quarter, the monitor two fifths, the chat the rest: set once, then the person's to drag."""
+        width = max(self.width() - 2 * theme.M, 600)
+        self.split.setSizes([width * 24 // 100, width * 40 // 100, width * 36 // 100])
 
     def _fit_to_screen(self, free: QRect | None = None) -> None:
         """A default size that fits the screen's free area (a 1280×720 screen shows the prompt and Send)."""
