@@ -5,8 +5,10 @@ is a closing tonic chord placed to ring out before the last frame (``tempo_map.p
 sections that follow the brief's intensity curve (intro, build, main, breakdown, outro) and chords from
 the style's progressions (``parts/plan.py``) — and the parts written against it: chords with smooth voice
 leading, a bass line, a melody built from a motif that repeats and varies, drums with fills into cuts, and
-an accent on any cut still unheard (``parts/``). Every choice goes through one
-``numpy.random.default_rng(seed)``, drawn from in a fixed order: same inputs and seed, same notes.
+an accent on any cut still unheard (``parts/``); before the accents, the players' feel moves notes a few
+ms off the grid and lets velocities breathe, leaving every note that marks a cut exactly where it is
+(``parts/feel.py``). Every choice goes through one ``numpy.random.default_rng(seed)``, drawn from in a
+fixed order — chords (plan, then part), bass, melody, drums, feel: same inputs and seed, same notes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from nemo_desktop.engine.music.parts.bass import bass_part
 from nemo_desktop.engine.music.parts.chords import chord_part, final_chord
 from nemo_desktop.engine.music.parts.context import Bar, Cast, PartContext
 from nemo_desktop.engine.music.parts.drums import drum_part
+from nemo_desktop.engine.music.parts.feel import humanise
 from nemo_desktop.engine.music.parts.melody import melody_part
 from nemo_desktop.engine.music.parts.plan import assign_chords, name_sections, plan_bars
 from nemo_desktop.engine.music.request import MusicRequest
@@ -59,6 +62,7 @@ def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> dict[str, list[Note
         notes["melody"] = melody_part(ctx)
         if ctx.drums:
             notes["drums"] = drum_part(ctx)
+        humanise(ctx, notes, cuts)
         cut_accents(ctx, sorted(float(c) for c in cuts), notes)
     prev = tuple(sorted(n.pitch for n in notes["chords"][-4:])) if len(notes["chords"]) >= 4 else None
     end_chords, end_bass = final_chord(ctx, prev)

@@ -122,3 +122,67 @@ def fade_edges(x: np.ndarray, head: int, tail: int) -> np.ndarray:
     if tail > 0:
         x[len(x) - tail :] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, tail + 1)[1:])).astype(np.float32)
     return x
+
+
+def highpass_sos(x: np.ndarray, cutoff: float, sr: int, order: int = 2) -> np.ndarray:
+    """Butterworth high-pass along the first axis (a stereo stem at once): clears a stem's low end for the
+    kick and the bass."""
+    sos = signal.butter(order, cutoff, btype="high", fs=sr, output="sos")
+    return signal.sosfilt(sos, x, axis=0).astype(np.float32)
+
+
+def duck_envelope(
+    hits: np.ndarray, n: int, sr: int, depth_db: float, release: float, t0: float = 0.0
+) -> np.ndarray:
+    """Gain over ``n`` samples from ``t0`` s: down by ``depth_db`` within 4 ms of each hit (seconds), back
+    up with an exponential ``release`` — a sidechain keyed on the score's kicks, not on a level, so a
+    window of the piece gets exactly the gain the whole piece would."""
+    gain = np.ones(n, dtype=np.float32)
+    if n == 0 or hits.size == 0 or depth_db <= 0:
+        return gain
+    dip = np.zeros(n, dtype=np.float64)
+    floor = 1.0 - 10 ** (-depth_db / 20)
+    span = int(min(6 * release, 1.0) * sr)
+    tail = np.arange(span, dtype=np.float64) / sr
+    att = int(0.004 * sr)
+    shape = np.exp(-tail / release)
+    shape[:att] = np.sin(np.linspace(0, np.pi / 2, att)) ** 2  # a 4 ms slope down: no click
+    for h in hits:
+        s = int(round((h - t0) * sr))
+        lo, hi = max(0, s), min(n, s + span)
+        if hi > lo:
+            dip[lo:hi] = np.maximum(dip[lo:hi], shape[lo - s : hi - s])
+    gain -= (floor * dip).astype(np.float32)
+    return gain
+
+
+def compressor_gain(
+    key: np.ndarray,
+    sr: int,
+    threshold_db: float,
+    ratio: float,
+    attack: float = 0.03,
+    release: float = 0.3,
+    step: int = 96,
+) -> np.ndarray:
+    """Gain (linear, per sample) of a gentle feed-forward compressor keyed on mono ``key``: the level (RMS
+    over ~10 ms) above ``threshold_db`` is reduced by ``ratio``, smoothed with a slow ``attack`` (transients
+    pass) and a ``release`` under a second (a few seconds of signal rebuild its state). The smoothing runs
+    once per ``step`` samples and is interpolated back."""
+    power = signal.lfilter([1 - np.exp(-1 / (0.01 * sr))], [1, -np.exp(-1 / (0.01 * sr))], key.astype(np.float64) ** 2)
+    level = 10 * np.log10(power[::step] + 1e-12)
+    target = np.maximum(level - threshold_db, 0.0) * (1 - 1 / ratio)
+    a = np.exp(-step / (attack * sr))
+    r = np.exp(-step / (release * sr))
+    gr = np.empty_like(target)
+    g = 0.0
+    for i, x in enumerate(target.tolist()):
+        g = a * g + (1 - a) * x if x > g else r * g + (1 - r) * x
+        gr[i] = g
+    at = np.arange(len(key), dtype=np.float64) / step
+    return (10 ** (-np.interp(at, np.arange(len(gr)), gr) / 20)).astype(np.float32)
+
+
+def saturate(x: np.ndarray, drive: float) -> np.ndarray:
+    """Soft saturation: ``tanh(drive·x)/drive`` — the quiet signal passes, peaks round off like tape."""
+    return (np.tanh(x * drive) / drive).astype(np.float32)

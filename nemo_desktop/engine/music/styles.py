@@ -39,6 +39,10 @@ class Style:
     reverb: float = 0.3  # 0..1 wet send
     width: float = 1.0  # 0..1.5 how much doubled width the chords and melody get on the sides
     brightness: float = 0.6  # 0..1 synth tone
+    feel: float = 1.0  # how loosely the players sit around the grid (0 = quantised, 1 = a live band)
+    ghosts: float = 0.0  # chance of a ghost snare on a free sixteenth next to a backbeat, in a full groove
+    sidechain_db: float = 0.0  # how far the chords, pads and bass duck under each kick (0: they do not)
+    sidechain_release: float = 0.15  # seconds for them to come back (short in dance music: it pumps)
     keys_major: tuple[str, ...] = ("C", "D", "F", "G", "A", "Eb", "Bb")
     keys_minor: tuple[str, ...] = ("A", "D", "E", "C", "G", "B", "F#")
     extra: dict[str, float] = field(default_factory=dict)
@@ -121,6 +125,7 @@ STYLES: dict[str, Style] = {
         reverb=0.45,
         width=0.7,
         brightness=0.45,
+        feel=1.0,
     ),
     "upbeat_pop": Style(
         name="upbeat_pop",
@@ -146,6 +151,10 @@ STYLES: dict[str, Style] = {
         reverb=0.25,
         width=0.9,
         brightness=0.7,
+        feel=0.7,
+        sidechain_db=3.0,
+        sidechain_release=0.14,
+        ghosts=0.25,
     ),
     "cinematic": Style(
         name="cinematic",
@@ -171,6 +180,7 @@ STYLES: dict[str, Style] = {
         reverb=0.6,
         width=1.05,
         brightness=0.5,
+        feel=1.2,
         keys_minor=("D", "C", "E", "A", "G"),
     ),
     "lofi": Style(
@@ -197,6 +207,10 @@ STYLES: dict[str, Style] = {
         reverb=0.35,
         width=1.2,
         brightness=0.35,
+        feel=1.5,
+        sidechain_db=2.5,
+        sidechain_release=0.18,
+        ghosts=0.35,
     ),
     "acoustic": Style(
         name="acoustic",
@@ -222,6 +236,10 @@ STYLES: dict[str, Style] = {
         reverb=0.3,
         width=1.1,
         brightness=0.6,
+        feel=1.0,
+        sidechain_db=1.5,
+        sidechain_release=0.2,
+        ghosts=0.2,
         keys_major=("G", "D", "C", "A", "E"),
     ),
     "electronic": Style(
@@ -247,6 +265,9 @@ STYLES: dict[str, Style] = {
         reverb=0.3,
         width=1.0,
         brightness=0.75,
+        feel=0.35,
+        sidechain_db=5.0,
+        sidechain_release=0.09,
         extra={"drop_gap": 1.0},
     ),
     "ambient": Style(
@@ -272,6 +293,7 @@ STYLES: dict[str, Style] = {
         reverb=0.75,
         width=0.85,
         brightness=0.4,
+        feel=1.2,
     ),
 }
 
