@@ -79,7 +79,7 @@ def figures(prompt: str, seed: int, cuts: list[float]) -> dict[str, float]:
     music = music_only(stems)
     row = stereo_figures(music)
     row["melody"] = level_gap_db(stems["melody"], stems["chords"])
-    row["onsets"] = onset_rate(music, score.final_hit)
+    row["onsets"] = onset_rate(music, score.final_hit - 0.5)
     row["crest"] = crest_db(music)
     return row
 

@@ -21,7 +21,7 @@ from nemo_desktop.engine.music.score import STEMS, Score
 from nemo_desktop.engine.music.styles import STYLES
 
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}  # send to the room, per stem
-_STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 1.05}  # the balance between stems
+_STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 0.9}  # the balance between stems
 _STEM_WIDTH = {"drums": 0.0, "bass": 0.0, "chords": 1.0, "melody": 0.5}  # the detuned double on the sides
 _STEM_HIGHPASS = {"drums": 30.0, "chords": 110.0, "melody": 150.0}  # Hz, 12 dB/octave; the bass keeps its low end
 _DUCKED = ("bass", "chords")  # what the sidechain ducks under the kick (the chords stem holds the pads)

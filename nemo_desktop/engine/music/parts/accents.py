@@ -11,7 +11,10 @@ from nemo_desktop.engine.music.score import Note
 
 # Voices with a clear attack: a note on one of these is heard as an onset on the cut.
 PERCUSSIVE = frozenset(
-    {"piano", "piano_bass", "epiano", "bell", "guitar", "pluck", "finger_bass", "synth", "synth_bass"}
+    {
+        "piano", "piano_bass", "epiano", "bell", "guitar", "pluck", "finger_bass", "synth", "synth_bass",
+        "harp", "pizzicato", "celesta", "timpani",
+    }
 )
 
 
@@ -58,6 +61,8 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
         else:
             chord = bar.harmony()
             voice = ctx.cast.melody if ctx.cast.melody in PERCUSSIVE else "piano"
+            if ctx.cast.orchestra:
+                voice = "pizzicato"  # the strings pluck the cut
             pitch = 60 + ((chord.root - 60) % 12)
             notes["melody"].append(Note(t, 0.6, pitch, 0.75, voice, -0.1))
             fifth_or_octave = pitch + 7 if (chord.intervals[2] == 7) else pitch + 12

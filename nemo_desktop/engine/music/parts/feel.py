@@ -37,6 +37,7 @@ _TIMING: dict[str, tuple[float, float]] = {
     "strings": (8.0, 6.0),
     "slow_strings": (12.0, 8.0),
     "strings_tremolo": (6.0, 5.0),
+    "spiccato": (3.0, 3.0),
     "cello": (8.0, 5.0),
     "contrabass": (10.0, 5.0),
     "brass": (6.0, 4.0),
