@@ -21,7 +21,7 @@ from nemo_desktop.engine.music.score import STEMS, Score
 from nemo_desktop.engine.music.styles import STYLES
 
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}  # send to the room, per stem
-_STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 0.9}  # the balance between stems
+_STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 1.13}  # the balance between stems
 _STEM_WIDTH = {"drums": 0.0, "bass": 0.0, "chords": 1.0, "melody": 0.5}  # the detuned double on the sides
 _STEM_HIGHPASS = {"drums": 30.0, "chords": 110.0, "melody": 150.0}  # Hz, 12 dB/octave; the bass keeps its low end
 _DUCKED = ("bass", "chords")  # what the sidechain ducks under the kick (the chords stem holds the pads)
@@ -29,7 +29,6 @@ _BUS_THRESHOLD_DB = -18.0  # the bus compressor's threshold (RMS over ~10 ms, dB
 _BUS_RATIO = 2.0
 _BUS_ATTACK = 0.03  # seconds: slow enough to let every attack through
 _BUS_RELEASE = 0.3
-_SATURATION = 0.6  # tanh drive: −0.5 dB at full scale, nothing at the level most of the music sits
 _SIDE_HIGHPASS = 200.0  # Hz, 24 dB/octave on the side: below ~150 Hz kick, bass and low notes stay centred
 _PRE_DELAY = 0.022  # seconds before the room answers
 _RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
@@ -124,12 +123,14 @@ def _bus(stems: dict[str, np.ndarray], sr: int) -> None:
     """The music bus, in place: gentle compression keyed on the sum of the stems (2:1 above
     ``_BUS_THRESHOLD_DB``, slow attack) applied to every stem alike, so the stems still add up to the bus;
     then soft saturation, per stem (the stems are delivered apart, so the bus's colour is given to each)."""
-    key = sum(stems[s].mean(axis=1) for s in STEMS)
-    if not isinstance(key, np.ndarray):
-        return
+    key = np.zeros(len(stems[STEMS[0]]), dtype=np.float32)
+    for s in STEMS:
+        key += stems[s][:, 0]
+        key += stems[s][:, 1]
+    key *= 0.5
     gain = compressor_gain(key, sr, _BUS_THRESHOLD_DB, _BUS_RATIO, _BUS_ATTACK, _BUS_RELEASE)
     for s in STEMS:
-        stems[s] = saturate(stems[s] * gain[:, None], _SATURATION)
+        stems[s] = saturate(stems[s] * gain[:, None])
 
 
 def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray]:
@@ -164,7 +165,8 @@ def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 
         for s in ("chords", "melody"):
             stems[s] = lowpass(stems[s].T, 5200, sr).T
     for s in STEMS:
-        stems[s] = stems[s].astype(np.float32, copy=False) * np.float32(_STEM_GAIN[s])
+        trim = 10 ** ((spec.melody_db if spec and s == "melody" else 0.0) / 20)
+        stems[s] = stems[s].astype(np.float32, copy=False) * np.float32(_STEM_GAIN[s] * trim)
     _bus(stems, sr)
     env = _end_envelope(score, n, sr)
     shaped = np.flatnonzero(env < 1.0)

@@ -95,8 +95,8 @@ def spiccato(kit: Kit, pitch: int, n: int) -> np.ndarray:
 
 def pizzicato(kit: Kit, pitch: int, n: int) -> np.ndarray:
     """Plucked strings: a short, round decay."""
-    x = karplus(hz(pitch), n, kit.sr, kit.noise, damping=0.7, bright=0.45)
-    return _f32(_body(lowpass(x, 3000, kit.sr), kit.sr, (450.0,)) * _swell(n, kit.sr, 0.002) * 0.7)
+    x = karplus(hz(pitch), n, kit.sr, kit.noise, damping=0.7, bright=0.3)  # a finger, not a pick: dark
+    return _f32(_body(lowpass(x, 2200, kit.sr, 4), kit.sr, (450.0,)) * _swell(n, kit.sr, 0.003) * 0.7)
 
 
 def cello(kit: Kit, pitch: int, n: int) -> np.ndarray:
@@ -197,8 +197,8 @@ def timpani(kit: Kit, pitch: int, n: int) -> np.ndarray:
 
 def harp(kit: Kit, pitch: int, n: int) -> np.ndarray:
     """A harp: a plucked gut string, bright at the pluck, ringing on."""
-    x = karplus(hz(pitch), n, kit.sr, kit.noise, damping=3.0, bright=0.55)
-    return _f32(lowpass(x, 4500, kit.sr) * _swell(n, kit.sr, 0.002) * 0.6)
+    x = karplus(hz(pitch), n, kit.sr, kit.noise, damping=3.0, bright=0.45)
+    return _f32(lowpass(x, 4000, kit.sr, 4) * _swell(n, kit.sr, 0.002) * 0.6)
 
 
 def celesta(kit: Kit, pitch: int, n: int) -> np.ndarray:

@@ -79,6 +79,7 @@ class Style:
     reverb: float = 0.3  # 0..1 wet send
     width: float = 1.0  # 0..1.5 how much doubled width the chords and melody get on the sides
     brightness: float = 0.6  # 0..1 synth tone
+    melody_db: float = 0.0  # the melody's level against the other stems' balance (dB), where a style needs it
     feel: float = 1.0  # how loosely the players sit around the grid (0 = quantised, 1 = a live band)
     ghosts: float = 0.0  # chance of a ghost snare on a free sixteenth next to a backbeat, in a full groove
     sidechain_db: float = 0.0  # how far the chords, pads and bass duck under each kick (0: they do not)
@@ -91,7 +92,7 @@ class Style:
 
 _POP_GROOVES: tuple[DrumGrid, ...] = (
     {"kick": "x.......x.......", "hat": "x...x...x...x..."},
-    {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."},
+    {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.xox.x.x.xo"},
     {
         "kick": "x.....x.x.x.....",
         "snare": "....x.......x..o",
@@ -161,7 +162,7 @@ STYLES: dict[str, Style] = {
             ("i", "bVII", "bVI", "bVII"),
         ),
         chord_rhythm="broken",
-        broken_rate=(2, 3),
+        broken_rate=(3, 4),
         bass_rhythm="whole",
         melody_density=0.8,
         reverb=0.45,
@@ -223,6 +224,7 @@ STYLES: dict[str, Style] = {
         reverb=0.6,
         width=1.05,
         brightness=0.5,
+        melody_db=-2.5,
         feel=1.2,
         orchestra=EPIC_ORCHESTRA,
         keys_minor=("D", "C", "E", "A", "G"),
@@ -276,7 +278,7 @@ STYLES: dict[str, Style] = {
         progressions_minor=(("i", "bVII", "bVI", "bVII"), ("i", "iv", "bVII", "bIII")),
         chord_rhythm="strum",
         bass_rhythm="half",
-        melody_density=1.0,
+        melody_density=1.2,
         reverb=0.3,
         width=1.1,
         brightness=0.6,
@@ -349,7 +351,7 @@ FLAVOURS: dict[tuple[str, str], Style] = {
     ("cinematic", "sad"): replace(STYLES["cinematic"], orchestra=GENTLE_ORCHESTRA),
     ("cinematic", "romantic"): replace(STYLES["cinematic"], orchestra=GENTLE_ORCHESTRA),
     ("calm_piano", "sad"): replace(
-        STYLES["calm_piano"], pad="slow_strings", orchestra=SAD_ORCHESTRA, broken_rate=(3, 4)
+        STYLES["calm_piano"], pad="slow_strings", orchestra=SAD_ORCHESTRA
     ),
     ("calm_piano", "romantic"): replace(STYLES["calm_piano"], pad="slow_strings", orchestra=ROMANTIC_ORCHESTRA),
 }

@@ -18,14 +18,15 @@ PERCUSSIVE = frozenset(
 )
 
 
-def _attacks(notes: dict[str, list[Note]]) -> np.ndarray:
-    """Start times of every clearly heard onset already written (drums, struck voices, not too soft)."""
+def _attacks(notes: dict[str, list[Note]], struck: float) -> np.ndarray:
+    """Start times of every clearly heard onset already written: drums, and struck voices at least
+    ``struck`` loud."""
     return np.array(
         sorted(
             n.start
             for stem in ("drums", "bass", "chords", "melody")
             for n in notes[stem]
-            if (stem == "drums" or n.instrument in PERCUSSIVE) and n.vel >= 0.45
+            if (stem == "drums" and n.vel >= 0.45) or (n.instrument in PERCUSSIVE and n.vel >= struck)
         )
     )
 
@@ -37,9 +38,13 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
     grid), else exactly on the cut — a film composer's hit point. Drums play it when they are in, else a
     chord tone on a struck instrument.
     """
-    attacks = _attacks(notes)
+    # on a main cut every part strikes together; elsewhere one soft note inside a running arpeggio does
+    # not stand out, so a struck voice has to be louder to count
+    on_main, elsewhere = _attacks(notes, 0.45), _attacks(notes, 0.6)
+    anchored = {round(ctx.clock.t(i), 6) for i in ctx.anchors}
     beats = ctx.clock
     for c in cuts:
+        attacks = on_main if round(c, 6) in anchored else elsewhere
         if not 0.2 < c < ctx.final_hit - 0.1:
             continue
         bar = next((b for b in ctx.bars if b.start <= c < b.end), None)
@@ -62,7 +67,7 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
             chord = bar.harmony()
             voice = ctx.cast.melody if ctx.cast.melody in PERCUSSIVE else "piano"
             if ctx.cast.orchestra:
-                voice = "pizzicato"  # the strings pluck the cut
+                voice = ctx.cast.orchestra.arps[0] if ctx.cast.orchestra.arps else "pizzicato"  # the harp or piano
             pitch = 60 + ((chord.root - 60) % 12)
             notes["melody"].append(Note(t, 0.6, pitch, 0.75, voice, -0.1))
             fifth_or_octave = pitch + 7 if (chord.intervals[2] == 7) else pitch + 12

@@ -114,7 +114,7 @@ def humanise(ctx: PartContext, notes: dict[str, list[Note]], cuts: Sequence[floa
         if not written:
             continue
         onsets = sorted({round(n.start, 6) for n in written})
-        shift = dict(zip(onsets, ctx.rng.standard_normal(len(onsets)), strict=True))
+        shift = dict(zip(onsets, np.clip(ctx.rng.standard_normal(len(onsets)), -2.5, 2.5), strict=True))
         wobble = np.exp(ctx.rng.normal(0.0, 0.06, len(written)))
         out: list[Note] = []
         for k, n in enumerate(written):

@@ -86,7 +86,7 @@ def _bar_chords(ctx: PartContext, c: BarChord) -> list[Note]:
     if band.arps and level < band.arp_until:
         notes += broken(ctx, c, band.arps[(bar.index // 4) % len(band.arps)])
     strings = band.soft if level < QUIET else band.legato
-    driving = band.ostinato is not None and level >= 0.45
+    driving = band.ostinato is not None and level >= 0.4 and bar.section != "intro"
     # under an ostinato the held chord steps back: the bite of the short notes carries the bar
     loud = 0.4 if driving else (0.55 if level < QUIET else 0.7)
     notes += _held(ctx, c, strings, c.vel * loud * band.held, 0.35)
@@ -142,13 +142,15 @@ def _timpani(ctx: PartContext, bar: Bar) -> list[Note]:
 
 
 def orchestral_bass(ctx: PartContext) -> list[Note]:
-    """The bass stem: the basses in the style's bass rhythm, the celli doubling them an octave up from the
-    middle energy, and the timpani."""
+    """The bass stem: the basses in the style's bass rhythm (a held pedal where it waits), the celli
+    doubling them an octave up from the middle energy, and the timpani."""
     band = _band(ctx)
     low, double = band.low
     notes: list[Note] = []
     for n, bar in enumerate(ctx.bars):
-        for t0, dur, pitch, vel in rhythm_events(ctx, n):
+        # where the bass line waits (a quiet intro) the basses hold a low pedal: the floor of the sound
+        pedal = [(bar.start, bar.end - bar.start + 0.1, bass_pitch(bar.harmony().root), 0.5)]
+        for t0, dur, pitch, vel in rhythm_events(ctx, n) or pedal:
             notes.append(Note(t0, dur, pitch, vel, low, 0.3))
             if double and bar.level >= QUIET:
                 notes.append(Note(t0, dur, pitch + 12, vel * 0.8, double, 0.4))
