@@ -218,7 +218,7 @@ VOICES: Mapping[str, Voice] = MappingProxyType(
         "spiccato": Voice(orchestra.spiccato, 0.9, 0.8),
         "pizzicato": Voice(orchestra.pizzicato, 0.8, 1.2),
         "cello": Voice(orchestra.cello, 0.55),
-        "contrabass": Voice(orchestra.contrabass, 0.6),
+        "contrabass": Voice(orchestra.contrabass, 0.45),
         "brass": Voice(orchestra.brass, 0.6),
         "trumpet": Voice(orchestra.trumpet, 0.6),
         "flute": Voice(orchestra.flute, 0.7),

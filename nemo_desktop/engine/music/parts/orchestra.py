@@ -89,7 +89,7 @@ def _bar_chords(ctx: PartContext, c: BarChord) -> list[Note]:
     driving = band.ostinato is not None and level >= 0.4 and bar.section != "intro"
     # under an ostinato the held chord steps back: the bite of the short notes carries the bar
     loud = 0.4 if driving else (0.55 if level < QUIET else 0.7)
-    notes += _held(ctx, c, strings, c.vel * loud * band.held, 0.35)
+    notes += _held(ctx, c, strings, c.vel * loud * band.held, 0.45)
     if band.ostinato and driving:
         notes += _ostinato(ctx, c, band.ostinato)
     if level >= CLIMAX:
