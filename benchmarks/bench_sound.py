@@ -3,10 +3,12 @@
 Figures of ``music_only`` of the stems (compose + ``render_stems``, no clip): left/right correlation,
 side/mid (dB), the low end's correlation (< 150 Hz, should stay near mono), the spectral centroid, the
 16 kHz line (mean log power in 15.5–16.5 kHz against that of its neighbours 14–15.5 and 16.5–18 kHz, dB:
-≈ 0 is clean, strongly negative is a dark line) and the haze ratio (8–12 kHz against 4–8 kHz, dB), then
-compose + render + mix seconds and × real time for 60 s.
+≈ 0 is clean, strongly negative is a dark line) and the haze ratio (8–12 kHz against 4–8 kHz, dB); the
+melody stem against the chords stem where both play (dB), onsets per second and the crest factor; then
+compose + render + mix seconds and × real time for 60 s. "sad" and "romantic" are moods of calm piano.
 
-Run: python benchmarks/bench_sound.py   (targets: correlation 0.3–0.75, side/mid −10…−2 dB, ≥ 30×)
+Run: PYTHONPATH=. python benchmarks/bench_sound.py   (targets: correlation 0.3–0.75, side/mid −10…−2 dB,
+melody within ~4 dB of the chords, ≥ 3 onsets/s but ambient, ≥ 30×)
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.styles import STYLES
 from nemo_desktop.engine.music.synth import render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
+from tests.sound_measures import crest_db, level_gap_db, onset_rate
 
 DURATION = 60.0
 SEEDS = (1, 2, 3)
@@ -67,19 +70,36 @@ def speed() -> float:
     return DURATION / best
 
 
+def figures(prompt: str, seed: int, cuts: list[float]) -> dict[str, float]:
+    """Every figure of one 60 s piece: the stereo ones, then the mix's: melody against chords (dB, where
+    both play), onsets per second before the ring-out, crest factor (dB)."""
+    brief = make_brief(prompt, VideoTraits(duration=DURATION))
+    score = compose(brief, DURATION, cuts, 30.0, seed)
+    stems = render_stems(score)
+    music = music_only(stems)
+    row = stereo_figures(music)
+    row["melody"] = level_gap_db(stems["melody"], stems["chords"])
+    row["onsets"] = onset_rate(music, score.final_hit - 0.5)
+    row["crest"] = crest_db(music)
+    return row
+
+
+PROMPTS = {style: style.replace("_", " ") for style in STYLES} | {"sad": "sad piano", "romantic": "romantic"}
+
+
 def main() -> None:
     cuts = [7.5, 15.0, 26.0, 40.0, 51.0]
-    keys = ("corr", "side_mid", "low_corr", "centroid", "line", "haze")
-    heads = ("L/R corr", "side/mid", "<150 corr", "centroid", "16k line", "haze")
+    keys = ("corr", "side_mid", "low_corr", "centroid", "line", "haze", "melody", "onsets", "crest")
+    heads = ("L/R corr", "side/mid", "<150 corr", "centroid", "16k line", "haze", "mel-chd", "onsets/s", "crest")
     print(f"{'style':12s} " + " ".join(f"{h:>9s}" for h in heads))
-    for style in STYLES:
-        brief = make_brief(style.replace("_", " "), VideoTraits(duration=DURATION))
-        rows = [stereo_figures(music_only(render_stems(compose(brief, DURATION, cuts, 30.0, seed)))) for seed in SEEDS]
+    for name, prompt in PROMPTS.items():
+        rows = [figures(prompt, seed, cuts) for seed in SEEDS]
         m = {k: float(np.mean([r[k] for r in rows])) for k in keys}
         lo_c, hi_c = min(r["corr"] for r in rows), max(r["corr"] for r in rows)
         print(
-            f"{style:12s} {m['corr']:9.2f} {m['side_mid']:8.1f}dB {m['low_corr']:10.2f} {m['centroid']:8.0f}Hz"
-            f" {m['line']:7.1f}dB {m['haze']:5.1f}dB   (corr {lo_c:.2f}–{hi_c:.2f})"
+            f"{name:12s} {m['corr']:9.2f} {m['side_mid']:8.1f}dB {m['low_corr']:10.2f} {m['centroid']:8.0f}Hz"
+            f" {m['line']:7.1f}dB {m['haze']:5.1f}dB {m['melody']:6.1f}dB {m['onsets']:9.2f}"
+            f" {m['crest']:7.1f}dB   (corr {lo_c:.2f}–{hi_c:.2f}, onsets {min(r['onsets'] for r in rows):.2f})"
         )
     print(f"compose + render + mix, 60 s: {speed():.0f}× real time")
 

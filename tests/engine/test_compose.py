@@ -12,27 +12,10 @@ from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.synth import render_stems
 from nemo_desktop.engine.music.theory import key_pc
 from nemo_desktop.engine.prompt import MusicBrief, VideoTraits, make_brief, refine
+from tests.sound_measures import onsets
 
 SR = 48000
 IRREGULAR = [2.3, 5.1, 7.9, 11.4, 13.0]
-
-
-def onsets(audio: np.ndarray, sr: int = SR) -> np.ndarray:
-    """Onset times by spectral flux (5 ms hop), peaks above a local median: our own simple detector."""
-    mono = audio.mean(axis=1) if audio.ndim == 2 else audio
-    hop, size = 240, 1024
-    frames = np.lib.stride_tricks.sliding_window_view(np.pad(mono, (size // 2, size)), size)[::hop]
-    spec = np.log1p(100 * np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)))
-    flux = np.maximum(np.diff(spec, axis=0), 0).sum(axis=1)
-    flux = np.concatenate([[0.0], flux])
-    local = np.array([np.median(flux[max(0, i - 10) : i + 10]) for i in range(len(flux))])
-    thresh = local + 0.12 * np.percentile(flux, 99.5)
-    peaks = [
-        i
-        for i in range(1, len(flux) - 1)
-        if flux[i] > thresh[i] and flux[i] >= flux[i - 1] and flux[i] >= flux[i + 1]
-    ]
-    return np.array(peaks) * hop / sr
 
 
 def hit_rate(cuts: list[float], onset_times: np.ndarray, tol: float = 0.05) -> tuple[float, float]:

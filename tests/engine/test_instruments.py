@@ -11,8 +11,15 @@ from nemo_desktop.engine.music import instruments, soundfont
 from nemo_desktop.engine.music.instruments import DRUMS, VOICES, Drums, UnknownVoice, Voices
 from nemo_desktop.engine.music.parts.accents import PERCUSSIVE
 from nemo_desktop.engine.music.score import Note, Score
-from nemo_desktop.engine.music.styles import STYLES
+from nemo_desktop.engine.music.styles import FLAVOURS, STYLES, Orchestra
 from nemo_desktop.engine.music.synth import render_stems
+
+
+def _orchestra_voices(band: Orchestra) -> set[str]:
+    """Every voice an orchestra may give a part."""
+    names = {*band.arps, band.soft, band.legato, *band.winds, band.lead, band.climax_lead, band.low[0]}
+    names |= {v for v in (band.ostinato, band.tremolo, band.brass, band.choir, band.low[1]) if v}
+    return names | ({"timpani"} if band.timpani else set())
 
 
 def test_every_voice_a_piece_can_name_is_registered() -> None:
@@ -22,6 +29,12 @@ def test_every_voice_a_piece_can_name_is_registered() -> None:
         named |= {style.pad} if style.pad else set()
     for chords, melody in compose_module._INSTRUMENT_VOICES.values():
         named |= {chords, melody}
+    for style in [*STYLES.values(), *FLAVOURS.values()]:
+        named |= {style.chord_instrument, style.melody_instrument, style.bass_instrument}
+        named |= {style.pad} if style.pad else set()
+        if style.orchestra:
+            named |= _orchestra_voices(style.orchestra)
+    assert "timpani" in named and "slow_strings" in named  # the orchestra is counted
     assert named <= set(VOICES)
     drums = {"crash", "kick", "tom", "rim", "snare"}  # crashes, fills and cut accents
     for style in STYLES.values():

@@ -18,7 +18,8 @@ from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.synth import render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief, refine
 from nemo_desktop.settings import Settings
-from tests.engine.test_compose import IRREGULAR, hit_rate, onsets
+from tests.engine.test_compose import IRREGULAR, hit_rate
+from tests.sound_measures import onsets
 
 BANK = Path("/usr/share/sounds/sf3/FluidR3Mono_GM.sf3")
 needs_bank = pytest.mark.skipif(

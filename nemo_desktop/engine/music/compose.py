@@ -5,8 +5,10 @@ is a closing tonic chord placed to ring out before the last frame (``tempo_map.p
 sections that follow the brief's intensity curve (intro, build, main, breakdown, outro) and chords from
 the style's progressions (``parts/plan.py``) — and the parts written against it: chords with smooth voice
 leading, a bass line, a melody built from a motif that repeats and varies, drums with fills into cuts, and
-an accent on any cut still unheard (``parts/``). Every choice goes through one
-``numpy.random.default_rng(seed)``, drawn from in a fixed order: same inputs and seed, same notes.
+an accent on any cut still unheard (``parts/``); before the accents, the players' feel moves notes a few
+ms off the grid and lets velocities breathe, leaving every note that marks a cut exactly where it is
+(``parts/feel.py``). Every choice goes through one ``numpy.random.default_rng(seed)``, drawn from in a
+fixed order — chords (plan, then part), bass, melody, drums, feel: same inputs and seed, same notes.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from nemo_desktop.engine.music.parts.bass import bass_part
 from nemo_desktop.engine.music.parts.chords import chord_part, final_chord
 from nemo_desktop.engine.music.parts.context import Bar, Cast, PartContext
 from nemo_desktop.engine.music.parts.drums import drum_part
+from nemo_desktop.engine.music.parts.feel import humanise
 from nemo_desktop.engine.music.parts.melody import melody_part
+from nemo_desktop.engine.music.parts.orchestra import orchestral_bass, orchestral_chords, orchestral_final
 from nemo_desktop.engine.music.parts.plan import assign_chords, name_sections, plan_bars
 from nemo_desktop.engine.music.request import MusicRequest
 from nemo_desktop.engine.music.score import STEMS, Note, Score
-from nemo_desktop.engine.music.styles import STYLES, Style
+from nemo_desktop.engine.music.styles import Style, flavoured
 from nemo_desktop.engine.music.tempo_map import Clock, anchor_beats, bar_starts, fit_beats
 from nemo_desktop.engine.music.theory import key_pc, parse_chord
 
@@ -41,12 +45,16 @@ _INSTRUMENT_VOICES = {
 
 def _cast(spec: Style, instruments: Sequence[str]) -> Cast:
     """The style's voices, unless the brief names instruments: the first plays the chords, the last the
-    melody."""
+    melody; an orchestral style keeps its orchestra unless the brief names an instrument it does not
+    welcome."""
     chords, melody = spec.chord_instrument, spec.melody_instrument
+    orchestra = spec.orchestra
+    if orchestra and not set(instruments) <= set(orchestra.welcomes):
+        orchestra = None  # "cinematic piano": the piano plays, not the orchestra
     if instruments:
         chords = _INSTRUMENT_VOICES[instruments[0]][0]
         melody = _INSTRUMENT_VOICES[instruments[-1]][1]
-    return Cast(chords, melody, spec.bass_instrument, spec.pad)
+    return Cast(chords, melody, spec.bass_instrument, spec.pad, orchestra)
 
 
 def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> dict[str, list[Note]]:
@@ -54,14 +62,16 @@ def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> dict[str, list[Note
     notes: dict[str, list[Note]] = {stem: [] for stem in STEMS}
     if ctx.bars:
         assign_chords(ctx)
-        notes["chords"] = chord_part(ctx)
-        notes["bass"] = bass_part(ctx)
+        orchestral = ctx.cast.orchestra is not None
+        notes["chords"] = orchestral_chords(ctx) if orchestral else chord_part(ctx)
+        notes["bass"] = orchestral_bass(ctx) if orchestral else bass_part(ctx)
         notes["melody"] = melody_part(ctx)
         if ctx.drums:
             notes["drums"] = drum_part(ctx)
+        humanise(ctx, notes, cuts)
         cut_accents(ctx, sorted(float(c) for c in cuts), notes)
     prev = tuple(sorted(n.pitch for n in notes["chords"][-4:])) if len(notes["chords"]) >= 4 else None
-    end_chords, end_bass = final_chord(ctx, prev)
+    end_chords, end_bass = orchestral_final(ctx, prev) if ctx.cast.orchestra else final_chord(ctx, prev)
     notes["chords"] += end_chords
     notes["bass"] += end_bass
     return notes
@@ -92,7 +102,7 @@ def _sections(bars: Sequence[Bar], final_hit: float, duration: float) -> tuple[t
 def compose(brief: MusicRequest, duration: float, cuts: Sequence[float], fps: float, seed: int) -> Score:
     """Compose a score of exactly ``duration`` seconds for a video with hard ``cuts``."""
     duration = float(duration)
-    spec = STYLES.get(brief.style, STYLES["calm_piano"])
+    spec = flavoured(brief.style, brief.mood)
     rng = np.random.default_rng(seed)
     lo, hi = brief.bpm_range if not brief.bpm else (brief.bpm, brief.bpm)
     grid = fit_beats(duration, cuts, (lo, hi), brief.target_bpm(), spec.swing)
@@ -114,6 +124,7 @@ def compose(brief: MusicRequest, duration: float, cuts: Sequence[float], fps: fl
         final_hit=grid.final_hit,
         duration=duration,
         fade_out=brief.fade_out,
+        cuts=tuple(sorted(float(c) for c in cuts)),
     )
     notes = _write_parts(ctx, cuts)
     chords = tuple((b.start, b.chord.symbol) for b in bars if b.chord) + ((grid.final_hit, home.symbol),)

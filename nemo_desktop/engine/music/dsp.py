@@ -7,6 +7,7 @@ plucked strings are Karplus–Strong run one period-sized block at a time (vecto
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 from scipy import signal
@@ -61,21 +62,28 @@ def adsr(n: int, sr: int, attack: float, decay: float, sustain: float) -> np.nda
     return (att * dec).astype(np.float32)
 
 
+@lru_cache(maxsize=512)
+def _butter(order: int, wn: float | tuple[float, float], btype: str) -> tuple[np.ndarray, np.ndarray]:
+    """Butterworth coefficients, designed once per shape (voices ask for the same filters again and again)."""
+    b, a = signal.butter(order, wn, btype=btype)
+    return b, a
+
+
 def lowpass(x: np.ndarray, cutoff: float, sr: int, order: int = 2) -> np.ndarray:
     """Butterworth low-pass (cutoff kept below 0.45·sr so any rate works): darkens a tone or a room."""
-    b, a = signal.butter(order, min(cutoff, 0.45 * sr) / (sr / 2))
+    b, a = _butter(order, min(cutoff, 0.45 * sr) / (sr / 2), "low")
     return signal.lfilter(b, a, x).astype(np.float32)
 
 
 def highpass(x: np.ndarray, cutoff: float, sr: int, order: int = 2) -> np.ndarray:
     """Butterworth high-pass: leaves the sizzle of noise for hats and cymbals."""
-    b, a = signal.butter(order, cutoff / (sr / 2), btype="high")
+    b, a = _butter(order, cutoff / (sr / 2), "high")
     return signal.lfilter(b, a, x).astype(np.float32)
 
 
 def bandpass(x: np.ndarray, lo: float, hi: float, sr: int) -> np.ndarray:
     """Second-order band-pass: noise shaped into a snare, a clap, a hammer's knock."""
-    b, a = signal.butter(2, [lo / (sr / 2), min(hi, 0.45 * sr) / (sr / 2)], btype="band")
+    b, a = _butter(2, (lo / (sr / 2), min(hi, 0.45 * sr) / (sr / 2)), "band")
     return signal.lfilter(b, a, x).astype(np.float32)
 
 
@@ -122,3 +130,82 @@ def fade_edges(x: np.ndarray, head: int, tail: int) -> np.ndarray:
     if tail > 0:
         x[len(x) - tail :] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, tail + 1)[1:])).astype(np.float32)
     return x
+
+
+def highpass_sos(x: np.ndarray, cutoff: float, sr: int, order: int = 2) -> np.ndarray:
+    """Butterworth high-pass along the first axis (a stereo stem at once): clears a stem's low end for the
+    kick and the bass."""
+    sos = signal.butter(order, cutoff, btype="high", fs=sr, output="sos")
+    out = signal.sosfilt(sos, np.ascontiguousarray(x.T, dtype=np.float32), axis=-1)  # each side contiguous: fast
+    return np.ascontiguousarray(out.T, dtype=np.float32)
+
+
+def duck_envelope(
+    hits: np.ndarray, n: int, sr: int, depth_db: float, release: float, t0: float = 0.0
+) -> np.ndarray:
+    """Gain over ``n`` samples from ``t0`` s: down by ``depth_db`` within 4 ms of each hit (seconds), back
+    up with an exponential ``release`` — a sidechain keyed on the score's kicks, not on a level, so a
+    window of the piece gets exactly the gain the whole piece would."""
+    gain = np.ones(n, dtype=np.float32)
+    if n == 0 or hits.size == 0 or depth_db <= 0:
+        return gain
+    dip = np.zeros(n, dtype=np.float64)
+    floor = 1.0 - 10 ** (-depth_db / 20)
+    span = int(min(6 * release, 1.0) * sr)
+    tail = np.arange(span, dtype=np.float64) / sr
+    att = int(0.004 * sr)
+    shape = np.exp(-tail / release)
+    shape[:att] = np.sin(np.linspace(0, np.pi / 2, att)) ** 2  # a 4 ms slope down: no click
+    for h in hits:
+        s = int(round((h - t0) * sr))
+        lo, hi = max(0, s), min(n, s + span)
+        if hi > lo:
+            dip[lo:hi] = np.maximum(dip[lo:hi], shape[lo - s : hi - s])
+    gain -= (floor * dip).astype(np.float32)
+    return gain
+
+
+def compressor_gain(
+    key: np.ndarray,
+    sr: int,
+    threshold_db: float,
+    ratio: float,
+    attack: float = 0.03,
+    release: float = 0.3,
+    step: int = 96,
+) -> np.ndarray:
+    """Gain (linear, per sample) of a gentle feed-forward compressor keyed on mono ``key``: the level (RMS
+    over ~10 ms) above ``threshold_db`` is reduced by ``ratio``, smoothed with a slow ``attack`` (transients
+    pass) and a ``release`` under a second (a few seconds of signal rebuild its state). It runs once per
+    ``step`` samples (2 ms) and is interpolated back."""
+    n = len(key)
+    blocks = -(-n // step)
+    power = np.zeros(blocks * step, dtype=np.float64)
+    power[:n] = np.square(key, dtype=np.float64)
+    power = power.reshape(blocks, step).mean(axis=1)
+    pole = np.exp(-step / (0.01 * sr))
+    level = 10 * np.log10(signal.lfilter([1 - pole], [1, -pole], power) + 1e-12)
+    target = np.maximum(level - threshold_db, 0.0) * (1 - 1 / ratio)
+    a = np.exp(-step / (attack * sr))
+    r = np.exp(-step / (release * sr))
+    gr = np.empty_like(target)
+    g = 0.0
+    for i, x in enumerate(target.tolist()):
+        g = a * g + (1 - a) * x if x > g else r * g + (1 - r) * x
+        gr[i] = g
+    at = (np.arange(n, dtype=np.float64) - step / 2) / step  # each block's value sits at its middle
+    return (10 ** (-np.interp(at, np.arange(blocks), gr) / 20)).astype(np.float32)
+
+
+def saturate(x: np.ndarray, knee: float = 0.4, ceiling: float = 0.95) -> np.ndarray:
+    """Soft saturation, memoryless: untouched below ``knee``, above it rounded off smoothly (a tanh, same
+    slope at the knee) toward ``ceiling`` — the body of the sound passes, its spikiest peaks bend like tape.
+    Works on a float32 copy, touching only the few samples over the knee."""
+    y = np.array(x, dtype=np.float32)
+    flat = y.reshape(-1)
+    idx = np.flatnonzero(np.abs(flat) > knee)
+    if idx.size:
+        v = flat[idx]
+        room = ceiling - knee
+        flat[idx] = np.sign(v) * (knee + room * np.tanh((np.abs(v) - knee) / room))
+    return y

@@ -1,10 +1,13 @@
 """The finishing room: what every instrument set gets, ours or a SoundFont's.
 
-The style's stereo room (one convolution reverb at the full rate for the whole piece: a generated
-decaying-noise impulse per side, with a short pre-delay and a high-passed return), the chords' and the
-melody's width (a slightly detuned double on the sides), a mono low end, lo-fi's dull top, the balance
-between stems and the ending's fade. Kept apart from the instruments so a SoundFont's stems are finished
-exactly like the built-in ones.
+Each stem's high-pass (the low end is the kick's and the bass's), the style's stereo room (one convolution
+reverb at the full rate for the whole piece: a generated decaying-noise impulse per side, with a short
+pre-delay and a high-passed return), the chords' and the melody's width (a slightly detuned double on the
+sides), a mono low end, the sidechain under the kick, lo-fi's dull top, the balance between stems, the
+bus's gentle compression and saturation, and the ending's fade. Every effect depends only on the signal
+around it (filters, a compressor releasing within a second, a sidechain keyed on the score's kick times, a
+memoryless saturation): a window of the piece rendered with a few seconds of pre-roll comes out as the
+whole would. Kept apart from the instruments so a SoundFont's stems are finished exactly like ours.
 """
 
 from __future__ import annotations
@@ -13,13 +16,19 @@ import numpy as np
 from scipy import fft as sfft
 from scipy import signal
 
-from nemo_desktop.engine.music.dsp import lowpass
+from nemo_desktop.engine.music.dsp import compressor_gain, duck_envelope, highpass_sos, lowpass, saturate
 from nemo_desktop.engine.music.score import STEMS, Score
 from nemo_desktop.engine.music.styles import STYLES
 
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}  # send to the room, per stem
-_STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 0.6}  # the balance between stems
+_STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 1.13}  # the balance between stems
 _STEM_WIDTH = {"drums": 0.0, "bass": 0.0, "chords": 1.0, "melody": 0.5}  # the detuned double on the sides
+_STEM_HIGHPASS = {"drums": 30.0, "chords": 110.0, "melody": 150.0}  # Hz, 12 dB/octave; the bass keeps its low end
+_DUCKED = ("bass", "chords")  # what the sidechain ducks under the kick (the chords stem holds the pads)
+_BUS_THRESHOLD_DB = -18.0  # the bus compressor's threshold (RMS over ~10 ms, dBFS of the stems' sum)
+_BUS_RATIO = 2.0
+_BUS_ATTACK = 0.03  # seconds: slow enough to let every attack through
+_BUS_RELEASE = 0.3
 _SIDE_HIGHPASS = 200.0  # Hz, 24 dB/octave on the side: below ~150 Hz kick, bass and low notes stay centred
 _PRE_DELAY = 0.022  # seconds before the room answers
 _RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
@@ -105,13 +114,37 @@ def _end_envelope(score: Score, n: int, sr: int) -> np.ndarray:
     return env
 
 
+def _kicks(score: Score) -> np.ndarray:
+    """The kick times of the score: what the sidechain ducks to."""
+    return np.array([n.start for n in score.notes.get("drums", ()) if n.instrument == "kick"], dtype=np.float64)
+
+
+def _bus(stems: dict[str, np.ndarray], sr: int) -> None:
+    """The music bus, in place: gentle compression keyed on the sum of the stems (2:1 above
+    ``_BUS_THRESHOLD_DB``, slow attack) applied to every stem alike, so the stems still add up to the bus;
+    then soft saturation, per stem (the stems are delivered apart, so the bus's colour is given to each)."""
+    key = np.zeros(len(stems[STEMS[0]]), dtype=np.float32)
+    for s in STEMS:
+        key += stems[s][:, 0]
+        key += stems[s][:, 1]
+    key *= 0.5
+    gain = compressor_gain(key, sr, _BUS_THRESHOLD_DB, _BUS_RATIO, _BUS_ATTACK, _BUS_RELEASE)
+    for s in STEMS:
+        stems[s] = saturate(stems[s] * gain[:, None])
+
+
 def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray]:
-    """What every instrument set gets, ours or a SoundFont's: the chords' and melody's width and a mono low
-    end, the style's stereo room (one reverb for the whole piece, returned with the chords), lo-fi's dull
-    top, the stem balance and the ending's fade."""
+    """What every instrument set gets, ours or a SoundFont's: each stem's high-pass (all but the bass: the
+    low end belongs to kick and bass), the chords' and melody's width and a mono low end, the style's stereo
+    room (one reverb for the whole piece, returned with the chords), the chords and bass ducked under the
+    kick where the style pumps, lo-fi's dull top, the stem balance, the bus's compression and saturation,
+    and the ending's fade."""
     sr = sample_rate
     n = int(round(score.duration * sr))
     spec = STYLES.get(score.style)
+    for s, cutoff in _STEM_HIGHPASS.items():
+        if np.any(stems[s]):
+            stems[s] = highpass_sos(stems[s], cutoff, sr)
     reverb_amount = spec.reverb if spec else 0.3
     room = 1.2 + 2.0 * reverb_amount
     send = sum(stems[s] * (_STEM_REVERB[s] * reverb_amount) for s in STEMS if _STEM_REVERB[s] > 0)
@@ -124,14 +157,20 @@ def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 
         if s == "chords" and isinstance(send, np.ndarray) and np.any(send):
             x += _reverb(send, room, sr) * 0.6  # the room's return comes back with the chords
         stems[s] = _image(x, double, sr)
+    if spec and spec.sidechain_db > 0:
+        duck = duck_envelope(_kicks(score), n, sr, spec.sidechain_db, spec.sidechain_release)
+        for s in _DUCKED:
+            stems[s] = stems[s] * duck[:, None]
     if spec and spec.name == "lofi":
         for s in ("chords", "melody"):
             stems[s] = lowpass(stems[s].T, 5200, sr).T
+    for s in STEMS:
+        trim = 10 ** ((spec.melody_db if spec and s == "melody" else 0.0) / 20)
+        stems[s] = stems[s].astype(np.float32, copy=False) * np.float32(_STEM_GAIN[s] * trim)
+    _bus(stems, sr)
     env = _end_envelope(score, n, sr)
     shaped = np.flatnonzero(env < 1.0)
     for s in STEMS:
-        x = stems[s].astype(np.float32, copy=False)
-        x *= _STEM_GAIN[s]
+        x = stems[s]
         x[shaped] *= env[shaped, None]
-        stems[s] = x
     return stems

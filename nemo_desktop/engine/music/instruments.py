@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from nemo_desktop.engine.music import orchestra
 from nemo_desktop.engine.music.dsp import (
     adsr,
     attack,
@@ -140,17 +141,6 @@ def _pad(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     return (x * adsr(n, sr, 0.6, 1.0, 0.8) * 0.25).astype(np.float32)
 
 
-def _strings(kit: _Kit, pitch: int, n: int) -> np.ndarray:
-    """Two detuned saws with delayed vibrato: an ensemble, not one player."""
-    sr, f0 = kit.sr, hz(pitch)
-    wave = table(f0, sr, saw)
-    t = np.arange(n, dtype=np.float32) / sr
-    vib = 0.003 * np.sin(2 * np.pi * 5.2 * t) * np.clip(t / 0.6, 0, 1)
-    x = read(wave, f0 * 0.997, n, sr, vib) + read(wave, f0 * 1.003, n, sr, -vib, 0.5)
-    x = lowpass(x, 2400 + 1500 * kit.bright, sr)
-    return (x * adsr(n, sr, 0.25, 0.8, 0.85) * 0.3).astype(np.float32)
-
-
 def _synth(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     """Two detuned saws with a quick decay to a low sustain: a polysynth stab."""
     sr, f0 = kit.sr, hz(pitch)
@@ -211,17 +201,33 @@ VOICES: Mapping[str, Voice] = MappingProxyType(
         "piano": Voice(_piano, 0.9, 3.2),
         "piano_bass": Voice(_piano_bass, 0.9, 3.2),
         "epiano": Voice(_epiano, 0.75, 2.8),
-        "bell": Voice(_bell, 0.6, 3.5),
+        "bell": Voice(_bell, 1.0, 3.5),
         "guitar": Voice(_guitar, 0.6, 2.5),
-        "pluck": Voice(_pluck, 0.8, 2.0),
+        "pluck": Voice(_pluck, 0.5, 2.0),
         "finger_bass": Voice(_finger_bass, 1.0, 2.5),
         "pad": Voice(_pad, 0.45),
-        "strings": Voice(_strings, 0.6),
+        "strings": Voice(orchestra.strings, 0.6),
         "synth": Voice(_synth, 0.55),
         "lead": Voice(_lead, 0.6),
         "horn": Voice(_horn, 0.75),
         "synth_bass": Voice(_synth_bass, 0.9),
         "sub_bass": Voice(_sub_bass, 1.0),
+        # the orchestra (orchestra.py)
+        "slow_strings": Voice(orchestra.slow_strings, 0.35),
+        "strings_tremolo": Voice(orchestra.strings_tremolo, 0.55),
+        "spiccato": Voice(orchestra.spiccato, 0.9, 0.8),
+        "pizzicato": Voice(orchestra.pizzicato, 0.8, 1.2),
+        "cello": Voice(orchestra.cello, 0.55),
+        "contrabass": Voice(orchestra.contrabass, 0.45),
+        "brass": Voice(orchestra.brass, 0.6),
+        "trumpet": Voice(orchestra.trumpet, 0.6),
+        "flute": Voice(orchestra.flute, 0.7),
+        "oboe": Voice(orchestra.oboe, 0.6),
+        "clarinet": Voice(orchestra.clarinet, 0.65),
+        "choir": Voice(orchestra.choir, 0.35),
+        "timpani": Voice(orchestra.timpani, 1.0, 3.0),
+        "harp": Voice(orchestra.harp, 1.0, 3.0),
+        "celesta": Voice(orchestra.celesta, 0.6, 2.5),
     }
 )
 

@@ -20,6 +20,11 @@ class MusicRequest(Protocol):
         ...
 
     @property
+    def mood(self) -> str:
+        """The mood ("calm", "sad", "epic"…): with some styles it changes who plays (``styles.flavoured``)."""
+        ...
+
+    @property
     def bpm_range(self) -> tuple[float, float]:
         """The tempo range to fit the cuts within (a preference)."""
         ...

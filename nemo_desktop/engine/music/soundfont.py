@@ -37,6 +37,21 @@ GM_PROGRAMS: dict[str, int] = {
     "horn": 60,  # French Horn
     "synth_bass": 38,  # Synth Bass 1
     "sub_bass": 38,
+    "slow_strings": 49,  # String Ensemble 2
+    "strings_tremolo": 44,  # Tremolo Strings
+    "spiccato": 48,  # String Ensemble 1, played short
+    "pizzicato": 45,  # Pizzicato Strings
+    "cello": 42,
+    "contrabass": 43,
+    "brass": 61,  # Brass Section
+    "trumpet": 56,
+    "flute": 73,
+    "oboe": 68,
+    "clarinet": 71,
+    "choir": 52,  # Choir Aahs
+    "timpani": 47,
+    "harp": 46,  # Orchestral Harp
+    "celesta": 8,
 }
 # Our drum voices → General MIDI percussion keys (channel 10).
 GM_DRUMS: dict[str, int] = {

@@ -10,10 +10,49 @@ Progressions are written in Roman numerals relative to the tonic with explicit a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # 16-step drum grids: one string per voice, "x" = hit, "o" = soft hit (ghost), "." = rest.
 DrumGrid = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Orchestra:
+    """Who plays what in an orchestral style: the parts pick per bar by its energy (quiet < 0.5 ≤ middle
+    < 0.72 ≤ climax). A voice left out (None, or an empty tuple) does not play."""
+
+    arps: tuple[str, ...] = ("harp",)  # broken chords under the quiet passages, one voice per phrase in turn
+    arp_until: float = 0.55  # … up to this energy
+    soft: str = "slow_strings"  # long chords swelling in, when quiet
+    legato: str = "strings"  # held chords from the middle up
+    held: float = 1.0  # how loud the held chords sit (under a piano's arpeggio they step back)
+    ostinato: str | None = "spiccato"  # short repeated notes when the music drives
+    tremolo: str | None = "strings_tremolo"  # a swell into each main cut
+    brass: str | None = "brass"  # chords at the climaxes
+    choir: str | None = "choir"  # a pad at the climaxes
+    low: tuple[str, str | None] = ("contrabass", "cello")  # the bass line, and its double an octave up
+    timpani: bool = True  # rolls into main cuts, a hit on them and on the final chord
+    winds: tuple[str, ...] = ("flute", "clarinet", "oboe")  # the melody when quiet, one per phrase in turn
+    lead: str = "strings"  # the melody from the middle up
+    climax_lead: str = "horn"  # the melody at the climaxes
+    welcomes: tuple[str, ...] = ("strings",)  # instrument words that keep the orchestra (others replace it)
+
+
+# The epic orchestra (cinematic's own); a gentler one for a quieter film; strings around a piano or a harp
+# for sad and romantic calm music.
+EPIC_ORCHESTRA = Orchestra(climax_lead="trumpet")
+GENTLE_ORCHESTRA = Orchestra(
+    arps=("harp", "celesta"), arp_until=0.72, brass=None, choir=None, winds=("flute", "oboe", "clarinet"),
+    climax_lead="strings",
+)
+SAD_ORCHESTRA = Orchestra(
+    arps=("piano",), arp_until=1.1, held=0.6, ostinato=None, tremolo=None, brass=None, choir=None, timpani=False,
+    winds=("clarinet", "oboe"), lead="cello", climax_lead="strings", welcomes=("piano", "strings"),
+)
+ROMANTIC_ORCHESTRA = Orchestra(
+    arps=("harp", "harp", "celesta", "harp"), arp_until=1.1, held=0.8, ostinato="pizzicato", tremolo=None, brass=None,
+    choir=None, timpani=False, winds=("flute", "oboe"), climax_lead="strings", welcomes=("piano", "strings"),
+)
 
 
 @dataclass(frozen=True)
@@ -32,21 +71,28 @@ class Style:
     grooves: tuple[DrumGrid, ...]  # drum patterns from light to full
     progressions_major: tuple[tuple[str, ...], ...]
     progressions_minor: tuple[tuple[str, ...], ...]
-    chord_rhythm: str  # "sustain" | "arp" | "stabs" | "strum" | "broken"
+    chord_rhythm: str  # "sustain" | "stabs" | "strum" | "broken" | "comp"
     bass_rhythm: str  # "whole" | "half" | "eighths" | "syncopated" | "pulse"
     melody_density: float  # mean notes per beat in the main section
+    broken_rate: tuple[int, int] = (1, 2)  # broken chords' notes per beat: in quiet bars, and otherwise
     swing: float = 0.0  # 0..0.5 delay of off-beat 8ths, as a fraction of an 8th
     reverb: float = 0.3  # 0..1 wet send
     width: float = 1.0  # 0..1.5 how much doubled width the chords and melody get on the sides
     brightness: float = 0.6  # 0..1 synth tone
+    melody_db: float = 0.0  # the melody's level against the other stems' balance (dB), where a style needs it
+    feel: float = 1.0  # how loosely the players sit around the grid (0 = quantised, 1 = a live band)
+    ghosts: float = 0.0  # chance of a ghost snare on a free sixteenth next to a backbeat, in a full groove
+    sidechain_db: float = 0.0  # how far the chords, pads and bass duck under each kick (0: they do not)
+    sidechain_release: float = 0.15  # seconds for them to come back (short in dance music: it pumps)
     keys_major: tuple[str, ...] = ("C", "D", "F", "G", "A", "Eb", "Bb")
     keys_minor: tuple[str, ...] = ("A", "D", "E", "C", "G", "B", "F#")
     extra: dict[str, float] = field(default_factory=dict)
+    orchestra: Orchestra | None = None  # played by an orchestra (the parts then follow ``Orchestra``)
 
 
 _POP_GROOVES: tuple[DrumGrid, ...] = (
     {"kick": "x.......x.......", "hat": "x...x...x...x..."},
-    {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."},
+    {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.xox.x.x.xo"},
     {
         "kick": "x.....x.x.x.....",
         "snare": "....x.......x..o",
@@ -56,7 +102,7 @@ _POP_GROOVES: tuple[DrumGrid, ...] = (
 )
 _LOFI_GROOVES: tuple[DrumGrid, ...] = (
     {"kick": "x.........x.....", "hat": "x.x.x.x.x.x.x.x."},
-    {"kick": "x.........x..o..", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."},
+    {"kick": "x.........x..o..", "snare": "....x.......x...", "hat": "x.xox.x.x.xox.xo"},
     {
         "kick": "x.o.......x..o..",
         "snare": "....x..o....x...",
@@ -116,11 +162,13 @@ STYLES: dict[str, Style] = {
             ("i", "bVII", "bVI", "bVII"),
         ),
         chord_rhythm="broken",
+        broken_rate=(3, 4),
         bass_rhythm="whole",
         melody_density=0.8,
         reverb=0.45,
         width=0.7,
         brightness=0.45,
+        feel=1.0,
     ),
     "upbeat_pop": Style(
         name="upbeat_pop",
@@ -146,6 +194,10 @@ STYLES: dict[str, Style] = {
         reverb=0.25,
         width=0.9,
         brightness=0.7,
+        feel=0.7,
+        sidechain_db=3.0,
+        sidechain_release=0.14,
+        ghosts=0.25,
     ),
     "cinematic": Style(
         name="cinematic",
@@ -154,7 +206,7 @@ STYLES: dict[str, Style] = {
         mode="minor",
         chord_instrument="strings",
         melody_instrument="horn",
-        bass_instrument="sub_bass",
+        bass_instrument="contrabass",
         pad="pad",
         drums=True,
         grooves=_CINEMATIC_GROOVES,
@@ -166,11 +218,15 @@ STYLES: dict[str, Style] = {
             ("i", "iv", "bVI", "bVII"),
         ),
         chord_rhythm="sustain",
+        broken_rate=(2, 3),
         bass_rhythm="pulse",
         melody_density=0.6,
         reverb=0.6,
         width=1.05,
         brightness=0.5,
+        melody_db=-2.5,
+        feel=1.2,
+        orchestra=EPIC_ORCHESTRA,
         keys_minor=("D", "C", "E", "A", "G"),
     ),
     "lofi": Style(
@@ -190,13 +246,17 @@ STYLES: dict[str, Style] = {
             ("Imaj7", "vi7", "ii7", "V7"),
         ),
         progressions_minor=(("i7", "iv7", "bVIImaj7", "bIIImaj7"), ("i7", "bVImaj7", "iv7", "v7")),
-        chord_rhythm="sustain",
+        chord_rhythm="comp",
         bass_rhythm="syncopated",
         melody_density=0.7,
         swing=0.35,
         reverb=0.35,
         width=1.2,
         brightness=0.35,
+        feel=1.5,
+        sidechain_db=2.5,
+        sidechain_release=0.18,
+        ghosts=0.35,
     ),
     "acoustic": Style(
         name="acoustic",
@@ -218,10 +278,14 @@ STYLES: dict[str, Style] = {
         progressions_minor=(("i", "bVII", "bVI", "bVII"), ("i", "iv", "bVII", "bIII")),
         chord_rhythm="strum",
         bass_rhythm="half",
-        melody_density=1.0,
+        melody_density=1.2,
         reverb=0.3,
         width=1.1,
         brightness=0.6,
+        feel=1.0,
+        sidechain_db=1.5,
+        sidechain_release=0.2,
+        ghosts=0.2,
         keys_major=("G", "D", "C", "A", "E"),
     ),
     "electronic": Style(
@@ -247,6 +311,9 @@ STYLES: dict[str, Style] = {
         reverb=0.3,
         width=1.0,
         brightness=0.75,
+        feel=0.35,
+        sidechain_db=5.0,
+        sidechain_release=0.09,
         extra={"drop_gap": 1.0},
     ),
     "ambient": Style(
@@ -272,10 +339,28 @@ STYLES: dict[str, Style] = {
         reverb=0.75,
         width=0.85,
         brightness=0.4,
+        feel=1.2,
     ),
 }
 
 DEFAULT_STYLE = "calm_piano"
+
+# A style as a mood plays it, where the mood changes who plays: an epic film score is cinematic's own.
+FLAVOURS: dict[tuple[str, str], Style] = {
+    ("cinematic", "calm"): replace(STYLES["cinematic"], orchestra=GENTLE_ORCHESTRA),
+    ("cinematic", "sad"): replace(STYLES["cinematic"], orchestra=GENTLE_ORCHESTRA),
+    ("cinematic", "romantic"): replace(STYLES["cinematic"], orchestra=GENTLE_ORCHESTRA),
+    ("calm_piano", "sad"): replace(
+        STYLES["calm_piano"], pad="slow_strings", orchestra=SAD_ORCHESTRA
+    ),
+    ("calm_piano", "romantic"): replace(STYLES["calm_piano"], pad="slow_strings", orchestra=ROMANTIC_ORCHESTRA),
+}
+
+
+def flavoured(style: str, mood: str) -> Style:
+    """The style ``style`` as ``mood`` plays it (an unknown style is calm piano)."""
+    spec = STYLES.get(style, STYLES[DEFAULT_STYLE])
+    return FLAVOURS.get((spec.name, mood), spec)
 
 MOODS: dict[str, dict[str, str]] = {
     "calm": {"en": "calm", "zh_CN": "平静"},

@@ -64,6 +64,10 @@ class Clock:
         """The time of a (fractional) beat index: parts are written in beats, played in seconds."""
         return float(np.interp(beat, self._i, self._b))
 
+    def beat(self, t: float) -> float:
+        """The (fractional) beat index at ``t`` seconds: where a written note falls in its bar."""
+        return float(np.interp(t, self._b, self._i))
+
 
 def ring_window(duration: float) -> tuple[float, float, float]:
     """(shortest, preferred, longest) ring-out after the final hit for a piece of ``duration`` seconds."""

@@ -11,18 +11,22 @@ from nemo_desktop.engine.music.score import Note
 
 # Voices with a clear attack: a note on one of these is heard as an onset on the cut.
 PERCUSSIVE = frozenset(
-    {"piano", "piano_bass", "epiano", "bell", "guitar", "pluck", "finger_bass", "synth", "synth_bass"}
+    {
+        "piano", "piano_bass", "epiano", "bell", "guitar", "pluck", "finger_bass", "synth", "synth_bass",
+        "harp", "pizzicato", "celesta", "timpani",
+    }
 )
 
 
-def _attacks(notes: dict[str, list[Note]]) -> np.ndarray:
-    """Start times of every clearly heard onset already written (drums, struck voices, not too soft)."""
+def _attacks(notes: dict[str, list[Note]], struck: float) -> np.ndarray:
+    """Start times of every clearly heard onset already written: drums, and struck voices at least
+    ``struck`` loud."""
     return np.array(
         sorted(
             n.start
             for stem in ("drums", "bass", "chords", "melody")
             for n in notes[stem]
-            if (stem == "drums" or n.instrument in PERCUSSIVE) and n.vel >= 0.45
+            if (stem == "drums" and n.vel >= 0.45) or (n.instrument in PERCUSSIVE and n.vel >= struck)
         )
     )
 
@@ -34,9 +38,13 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
     grid), else exactly on the cut — a film composer's hit point. Drums play it when they are in, else a
     chord tone on a struck instrument.
     """
-    attacks = _attacks(notes)
+    # on a main cut every part strikes together; elsewhere one soft note inside a running arpeggio does
+    # not stand out, so a struck voice has to be louder to count
+    on_main, elsewhere = _attacks(notes, 0.45), _attacks(notes, 0.6)
+    anchored = {round(ctx.clock.t(i), 6) for i in ctx.anchors}
     beats = ctx.clock
     for c in cuts:
+        attacks = on_main if round(c, 6) in anchored else elsewhere
         if not 0.2 < c < ctx.final_hit - 0.1:
             continue
         bar = next((b for b in ctx.bars if b.start <= c < b.end), None)
@@ -58,6 +66,8 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
         else:
             chord = bar.harmony()
             voice = ctx.cast.melody if ctx.cast.melody in PERCUSSIVE else "piano"
+            if ctx.cast.orchestra:
+                voice = ctx.cast.orchestra.arps[0] if ctx.cast.orchestra.arps else "pizzicato"  # the harp or piano
             pitch = 60 + ((chord.root - 60) % 12)
             notes["melody"].append(Note(t, 0.6, pitch, 0.75, voice, -0.1))
             fifth_or_octave = pitch + 7 if (chord.intervals[2] == 7) else pitch + 12

@@ -98,26 +98,32 @@ def _strike_cuts(ctx: PartContext, b: _BassBar, events: list[_Event]) -> list[_E
     return events
 
 
+def rhythm_events(ctx: PartContext, n: int) -> list[tuple[float, float, int, float]]:
+    """Bar ``n`` of the bass line as (start s, length s, pitch, velocity); none while a quiet intro waits
+    (unless the style is a gentle one)."""
+    bars = ctx.bars
+    bar = bars[n]
+    chord = bar.harmony()
+    if bar.section == "intro" and ctx.spec.name not in ("calm_piano", "ambient") and bar.level < 0.4:
+        return []
+    root = bass_pitch(chord.root)
+    fifth = root + 7 if root + 7 <= 45 else root - 5
+    following = bars[n + 1].chord if n + 1 < len(bars) else None
+    nxt = following.root if following else chord.root
+    b = _BassBar(bar, root, fifth, nxt, 0.55 + 0.4 * bar.level, ctx.swing)
+    rhythm = ctx.spec.bass_rhythm
+    if bar.level < 0.35 and rhythm in ("eighths", "pulse", "syncopated"):
+        rhythm = "whole"
+    play = _RHYTHMS.get(rhythm)
+    out: list[tuple[float, float, int, float]] = []
+    for pos, length, p, v in _strike_cuts(ctx, b, play(b) if play else []):
+        t0 = ctx.clock.t(bar.beat0 + pos)
+        t1 = ctx.clock.t(bar.beat0 + min(pos + length, bar.nbeats + 0.05))
+        out.append((t0, max(0.05, t1 - t0), p, v))
+    return out
+
+
 def bass_part(ctx: PartContext) -> list[Note]:
     """The bass stem, bar by bar; it waits out a quiet intro unless the style is a gentle one."""
-    notes: list[Note] = []
-    bars, voice = ctx.bars, ctx.cast.bass
-    for n, bar in enumerate(bars):
-        chord = bar.harmony()
-        if bar.section == "intro" and ctx.spec.name not in ("calm_piano", "ambient") and bar.level < 0.4:
-            continue
-        root = bass_pitch(chord.root)
-        fifth = root + 7 if root + 7 <= 45 else root - 5
-        following = bars[n + 1].chord if n + 1 < len(bars) else None
-        nxt = following.root if following else chord.root
-        b = _BassBar(bar, root, fifth, nxt, 0.55 + 0.4 * bar.level, ctx.swing)
-        rhythm = ctx.spec.bass_rhythm
-        if bar.level < 0.35 and rhythm in ("eighths", "pulse", "syncopated"):
-            rhythm = "whole"
-        play = _RHYTHMS.get(rhythm)
-        events = _strike_cuts(ctx, b, play(b) if play else [])
-        for pos, length, p, v in events:
-            t0 = ctx.clock.t(bar.beat0 + pos)
-            t1 = ctx.clock.t(bar.beat0 + min(pos + length, bar.nbeats + 0.05))
-            notes.append(Note(t0, max(0.05, t1 - t0), p, v, voice, 0.0))
-    return notes
+    voice = ctx.cast.bass
+    return [Note(t0, d, p, v, voice, 0.0) for n in range(len(ctx.bars)) for t0, d, p, v in rhythm_events(ctx, n)]

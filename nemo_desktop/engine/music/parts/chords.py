@@ -13,7 +13,7 @@ from nemo_desktop.engine.music.theory import voice_lead
 
 
 @dataclass(frozen=True)
-class _BarChord:
+class BarChord:
     """One bar's chord as the rhythm sees it: where it sounds, how loud, and the seed's pattern variant."""
 
     bar: Bar
@@ -23,7 +23,7 @@ class _BarChord:
     variant: int
 
 
-def _sustain(ctx: PartContext, c: _BarChord) -> list[Note]:
+def _sustain(ctx: PartContext, c: BarChord) -> list[Note]:
     """Held chords, struck again on every cut inside the bar."""
     notes: list[Note] = []
     bar, voice = c.bar, ctx.cast.chords
@@ -35,27 +35,43 @@ def _sustain(ctx: PartContext, c: _BarChord) -> list[Note]:
     return notes
 
 
-def _broken(ctx: PartContext, c: _BarChord) -> list[Note]:
-    """An arpeggio in eighths (quarters when quiet), in one of three orders."""
+def broken(ctx: PartContext, c: BarChord, voice: str | None = None) -> list[Note]:
+    """An arpeggio at the style's rate (``broken_rate``: eighths, or triplets when it flows; slower when
+    quiet), in one of three orders, on the chords' voice or ``voice``."""
     bar, voicing = c.bar, c.voicing
     steps = (
         [0, 2, 1, 3, 2, 1, 3, 2]
         if c.variant == 0
         else ([0, 1, 2, 3, 2, 1, 2, 3] if c.variant == 1 else [0, 2, 3, 1, 2, 3, 1, 2])
     )
-    per_beat = 2 if bar.level >= 0.4 else 1
+    per_beat = ctx.spec.broken_rate[1 if bar.level >= 0.4 else 0]
     notes: list[Note] = []
     for k in range(bar.nbeats * per_beat):
         pos = k / per_beat
-        pos_sw = pos + (ctx.swing * 0.3 if per_beat == 2 and k % 2 else 0.0)
+        pos_sw = pos + (ctx.swing * 0.3 if per_beat == 2 and k % 2 else 0.0)  # triplets do not swing
         t0 = ctx.clock.t(bar.beat0 + pos_sw)
         p = voicing[steps[k % len(steps)] % len(voicing)]
-        accent = 1.0 if k % per_beat == 0 else 0.8
-        notes.append(Note(t0, bar.end - t0 + 0.2, p, c.vel * 0.75 * accent, ctx.cast.chords, (p - 64) / 30))
+        accent = 1.0 if k % per_beat == 0 else 0.9
+        notes.append(Note(t0, bar.end - t0 + 0.2, p, c.vel * 0.85 * accent, voice or ctx.cast.chords, (p - 64) / 30))
     return notes
 
 
-def _stabs(ctx: PartContext, c: _BarChord) -> list[Note]:
+def _comp(ctx: PartContext, c: BarChord) -> list[Note]:
+    """A keyboard player's lazy comping: the chord on one, pushed on the "and" of two, again on four (plus
+    every cut), each rolled a few ms low to high and held to the next."""
+    bar = c.bar
+    hits = sorted({p for p in (0.0, 1.5, 3.0) if p < bar.nbeats} | set(c.strikes))
+    notes: list[Note] = []
+    for k, pos in enumerate(hits):
+        end = hits[k + 1] if k + 1 < len(hits) else bar.nbeats
+        t0 = ctx.clock.t(bar.beat0 + pos + (ctx.swing * 0.3 if pos % 1 else 0.0))
+        d = ctx.clock.t(bar.beat0 + end) - t0
+        vel = c.vel * (0.9 if pos == 0 else 0.72)
+        notes += [Note(t0 + 0.008 * j, d, p, vel, ctx.cast.chords, (j - 1.5) * 0.3) for j, p in enumerate(c.voicing)]
+    return notes
+
+
+def _stabs(ctx: PartContext, c: BarChord) -> list[Note]:
     """Short chords on a syncopated eighth pattern, plus one on every cut."""
     bar = c.bar
     grid = "x..x..x." if c.variant == 0 else ("x.x..x.x" if c.variant == 1 else "x..x.x..")
@@ -71,7 +87,7 @@ def _stabs(ctx: PartContext, c: _BarChord) -> list[Note]:
     return notes
 
 
-def _strum(ctx: PartContext, c: _BarChord) -> list[Note]:
+def _strum(ctx: PartContext, c: BarChord) -> list[Note]:
     """A guitar strum pattern: down strokes low to high, up strokes back, a few ms between strings."""
     bar = c.bar
     pattern = "D.DU.UDU" if c.variant != 1 else "D.D.DUDU"
@@ -89,10 +105,11 @@ def _strum(ctx: PartContext, c: _BarChord) -> list[Note]:
     return notes
 
 
-_RHYTHMS: dict[str, Callable[[PartContext, _BarChord], list[Note]]] = {
+_RHYTHMS: dict[str, Callable[[PartContext, BarChord], list[Note]]] = {
     "sustain": _sustain,
-    "broken": _broken,
+    "broken": broken,
     "stabs": _stabs,
+    "comp": _comp,
     "strum": _strum,
 }
 
@@ -115,6 +132,11 @@ def _pad(ctx: PartContext, bar: Bar, voicing: Sequence[int]) -> list[Note]:
     ]
 
 
+def strikes_in(ctx: PartContext, bar: Bar) -> list[float]:
+    """Beat positions in ``bar`` where a chord is struck: its downbeat and every anchored cut inside it."""
+    return [0.0] + [float(i - bar.beat0) for i in sorted(ctx.anchors) if bar.beat0 < i < bar.beat0 + bar.nbeats]
+
+
 def chord_part(ctx: PartContext) -> list[Note]:
     """The chords stem, bar by bar. Quiet bars and intros hold their chords instead of stabbing or strumming."""
     notes: list[Note] = []
@@ -125,13 +147,12 @@ def chord_part(ctx: PartContext) -> list[Note]:
     for bar in ctx.bars:
         voicing = voice_lead(bar.harmony().pcs, prev, low=low, high=high, voices=4)
         prev = voicing
-        span = bar.nbeats
-        strikes = [0.0] + [float(i - bar.beat0) for i in sorted(ctx.anchors) if bar.beat0 < i < bar.beat0 + span]
+        strikes = strikes_in(ctx, bar)
         sparse = bar.level < 0.42 or bar.section == "intro"
-        held = rhythm == "sustain" or (sparse and rhythm in ("stabs", "strum"))
+        held = rhythm == "sustain" or (sparse and rhythm in ("stabs", "strum", "comp"))
         play = _RHYTHMS.get("sustain" if held else rhythm)  # a rhythm without a player leaves only the pad
         if play is not None:
-            notes += play(ctx, _BarChord(bar, voicing, 0.45 + 0.4 * bar.level, strikes, variant))
+            notes += play(ctx, BarChord(bar, voicing, 0.45 + 0.4 * bar.level, strikes, variant))
         notes += _pad(ctx, bar, voicing)
     return notes
 

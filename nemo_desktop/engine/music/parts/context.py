@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nemo_desktop.engine.music.styles import Style
+from nemo_desktop.engine.music.styles import Orchestra, Style
 from nemo_desktop.engine.music.tempo_map import Clock
 from nemo_desktop.engine.music.theory import Chord
 
@@ -40,6 +40,7 @@ class Cast:
     melody: str
     bass: str
     pad: str | None
+    orchestra: Orchestra | None = None  # an orchestra plays the parts (then it, not the names above, decides)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class PartContext:
     final_hit: float  # seconds: the closing chord
     duration: float  # seconds: the whole piece, ring-out included
     fade_out: bool
+    cuts: Sequence[float] = ()  # seconds: every cut, anchored or not (hit points the parts make room for)
 
     @property
     def swing(self) -> float:

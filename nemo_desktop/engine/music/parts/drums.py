@@ -51,6 +51,22 @@ def _groove(ctx: PartContext, d: _DrumBar) -> list[Note]:
     return notes
 
 
+def _ghosts(ctx: PartContext, d: _DrumBar) -> list[Note]:
+    """Ghost snares a drummer drops around the backbeat (the sixteenths just before and after beats two
+    and four), where the style has them and the groove has a snare; none inside a fill."""
+    if not ctx.spec.ghosts or "snare" not in d.groove or d.bar.level < 0.5:
+        return []
+    pattern = d.groove["snare"]
+    notes: list[Note] = []
+    for s in range(min(d.steps, d.fill_from)):
+        near_backbeat = s % 8 in (3, 5, 7)
+        if pattern[s % 16] != "." or not near_backbeat or ctx.rng.random() >= ctx.spec.ghosts:
+            continue
+        pos = s / 4 + ctx.swing * 0.15
+        notes.append(Note(ctx.clock.t(d.bar.beat0 + pos), 0.1, 0, d.vel * 0.3, "snare", 0.0))
+    return notes
+
+
 def _fill(ctx: PartContext, d: _DrumBar) -> list[Note]:
     """A rising fill over the last beat (toms in cinematic music, else the snare)."""
     if d.fill_from >= d.steps:
@@ -101,7 +117,7 @@ def drum_part(ctx: PartContext) -> list[Note]:
             fill_from = steps - 4
             last_fill = next_idx
         d = _DrumBar(bar, groove, vel, steps, fill_from)
-        notes += _groove(ctx, d) + _fill(ctx, d) + _crash(ctx, bar, vel, prev_section)
+        notes += _groove(ctx, d) + _ghosts(ctx, d) + _fill(ctx, d) + _crash(ctx, bar, vel, prev_section)
         prev_section = bar.section
     end_v = 0.5 if ctx.fade_out else 0.95
     if bars and bars[-1].level >= 0.25:

@@ -11,6 +11,9 @@ from nemo_desktop.engine.music.parts.context import Bar, PartContext
 from nemo_desktop.engine.music.score import Note
 from nemo_desktop.engine.music.theory import nearest_in, scale_pitches
 
+# where each orchestral voice sits (the seating); other melody voices sit at 0.2
+_PANS = {"strings": -0.3, "cello": 0.35, "horn": 0.3, "trumpet": 0.25, "flute": 0.1, "oboe": 0.05, "clarinet": 0.15}
+
 # (position in beats, length in beats, scale steps from the phrase's first note)
 Motif = list[tuple[float, float, int]]
 
@@ -37,6 +40,21 @@ def _make_motif(rng: np.random.Generator, density: float) -> Motif:
     return out
 
 
+def _with_passing(motif: Motif) -> Motif:
+    """Passing notes: where the line leaps a third or more across a beat or longer, the eighth before the
+    next note steps into it (the line walks instead of jumping, and the bar has more to hear)."""
+    out: Motif = []
+    for i, (pos, length, step) in enumerate(motif):
+        nxt = motif[i + 1] if i + 1 < len(motif) else None
+        if nxt is None or nxt[0] - pos < 1.0 or abs(nxt[2] - step) < 2:
+            out.append((pos, length, step))
+            continue
+        mid = nxt[0] - 0.5
+        out.append((pos, (mid - pos) * 0.95, step))
+        out.append((mid, 0.45, nxt[2] - int(np.sign(nxt[2] - step))))
+    return out
+
+
 def _vary(motif: Motif, rng: np.random.Generator) -> Motif:
     """The same idea, changed a little: a different last step, or the tail inverted."""
     m = list(motif)
@@ -57,7 +75,7 @@ def _phrase_plan(ctx: PartContext) -> list[Motif]:
     plan = [motif_a, _vary(motif_a, rng), motif_a, motif_b]
     if rng.random() < 0.5:
         plan = [motif_a, motif_b, _vary(motif_a, rng), _vary(motif_b, rng)]
-    return plan
+    return [_with_passing(m) for m in plan]
 
 
 def _bar_notes(
@@ -87,15 +105,35 @@ def _bar_notes(
         pos_sw = pos + (ctx.swing * 0.3 if abs(off - 0.5) < 1e-6 else 0.0)
         t0 = ctx.clock.t(bar.beat0 + pos_sw)
         t1 = ctx.clock.t(bar.beat0 + min(pos + length, bar.nbeats))
-        notes.append(Note(t0, max(0.08, t1 - t0), p, vel * (1.0 if strong else 0.85), ctx.cast.melody, 0.2))
+        voice = _voice(ctx, bar)
+        notes.append(Note(t0, max(0.08, t1 - t0), p, vel * (1.0 if strong else 0.85), voice, _PANS.get(voice, 0.2)))
         last_pitch = p
     return notes, last_pitch
 
 
+def _voice(ctx: PartContext, bar: Bar) -> str:
+    """Who sings this bar: the cast's melody voice, or in an orchestra a woodwind in quiet passages (a new
+    one each phrase), the lead (violins, celli) from the middle, the climax lead (horn, trumpet) at the top."""
+    band = ctx.cast.orchestra
+    if band is None:
+        return ctx.cast.melody
+    if bar.level < 0.5 and band.winds:
+        return band.winds[(bar.index // 4) % len(band.winds)]
+    return band.climax_lead if bar.level >= 0.72 else band.lead
+
+
+def _register(ctx: PartContext) -> tuple[int, int]:
+    """The melody's range: high voices an octave-ish above the chords, the rest lower, celli lower still."""
+    band = ctx.cast.orchestra
+    if band is not None:
+        return (50, 74) if band.lead == "cello" else (60, 84)
+    return (62, 84) if ctx.cast.melody in ("bell", "lead", "pluck", "piano") else (57, 79)
+
+
 def melody_part(ctx: PartContext) -> list[Note]:
-    """The melody stem; high voices sit an octave-ish above the chords, the rest lower."""
-    voice = ctx.cast.melody
-    low, high = (62, 84) if voice in ("bell", "lead", "pluck", "piano") else (57, 79)
+    """The melody stem, phrase by phrase, ending on the tonic at the final hit."""
+    voice = ctx.cast.melody if ctx.cast.orchestra is None else ctx.cast.orchestra.lead
+    low, high = _register(ctx)
     scale = scale_pitches(ctx.tonic, ctx.mode, low, high)
     phrase_plan = _phrase_plan(ctx)
     notes: list[Note] = []
