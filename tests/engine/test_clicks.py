@@ -16,7 +16,7 @@ from scipy import ndimage
 
 from nemo_desktop.engine.mix import mix
 from nemo_desktop.engine.music.compose import compose
-from nemo_desktop.engine.music.synth import render_stems
+from nemo_desktop.engine.music.sampler import render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
 SR = 48000

@@ -1,0 +1,349 @@
+"""The score played by a General-MIDI bank — the shipped one by default — with our own sampler.
+
+Per note: the preset's zones for its key and velocity; each zone's sample resampled to the pitch (cubic
+interpolation; root key, tuning, scale tuning), looped where the zone loops, shaped by the SoundFont volume
+envelope (delay, attack, hold, decay to sustain — hold and decay scaled by key — then the release after the
+note ends), darkened by the zone's filter and by softer velocities, and panned at the zone's pan plus the
+note's (any position). The voices the bank does not play by default (``gm.SAMPLED``; drums only in the
+acoustic styles) stay with the numpy synth. Each voice is set to the level our numpy voice has, so the stems
+keep the built-in balance before the shared ``finish_stems``.
+
+Windowed: ``play_stems`` gives any stretch of the raw stems, equal to that stretch of the whole render
+(a note's sound never depends on the window). Deterministic, and every sound starts and ends at zero.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import signal
+
+from nemo_desktop.engine.music import gm
+from nemo_desktop.engine.music.bank import shipped
+from nemo_desktop.engine.music.dsp import fade_edges
+from nemo_desktop.engine.music.finish import finish_stems
+from nemo_desktop.engine.music.instruments import VOICES, Drums, UnknownVoice
+from nemo_desktop.engine.music.score import STEMS, Note, Score
+from nemo_desktop.engine.music.sf2 import Bank, BankError, Zone
+from nemo_desktop.engine.music.synth import NumpyPlayer, add_into
+
+log = logging.getLogger(__name__)
+PEAK_DB = 96.0  # the envelope's full scale: decay and release times are for a fall of this much
+MAX_RELEASE = 2.5  # seconds: longer releases (a harp's 9.6 s) are cut here, faded
+DRUM_HOLD = 0.2  # seconds a drum is "held" before its release (banks ignore most drum note-offs)
+MAX_DRUM = 3.0  # seconds at most for a drum hit that is not a crash
+_ONSET = 0.0015  # raised-cosine onset, as in the synth
+_TAIL = 0.005  # raised-cosine at the very end, after the envelope's own fade
+_CUTOFF_STEP = 200.0  # cents: filter cutoffs are rounded to this, so pitched samples are cached per step
+_VEL_TO_CUTOFF = -2400.0  # cents at velocity 0 (SoundFont 2.01's default modulator), none at 127
+_RELEASE_HEARD = 0.75  # of a release (a fall of PEAK_DB): after 72 dB the rest is not rendered
+_OPEN = 1 << 20  # the cutoff step of an open filter
+_MIN_PERIOD = 2048  # output samples: a loop's repeat is at least this long (pitch error under 0.5 cent)
+_REF_LEVEL = 0.25  # our numpy voices' attack RMS (instruments._normalised), times the voice's gain
+
+
+@dataclass(frozen=True)
+class _Take:
+    """One zone's part of one note: where it starts, its mono sound, its gain and pan."""
+
+    start: int
+    sound: np.ndarray
+    gain: float
+    pan: float
+
+
+def _midi_vel(vel: float) -> int:
+    return int(np.clip(round(vel * 127), 1, 127))
+
+
+def _unrolled(data: np.ndarray, zone: Zone, reach: int) -> np.ndarray:
+    """The sample as played: up to its loop's end, then the loop repeated until ``reach`` frames (so an
+    interpolator reads straight through, its neighbours wrapping with the loop), plus a few silent frames."""
+    start, stop = max(0, zone.loop_start), min(zone.loop_end, len(data))
+    head = data[:stop]
+    loop = data[start:stop]
+    repeats = max(0, -(-(reach - len(head)) // max(len(loop), 1)))
+    return np.concatenate([head, np.tile(loop, repeats), np.zeros(4, dtype=np.float32)])
+
+
+def _cubic(src: np.ndarray, first: float, ratio: float, count: int) -> np.ndarray:
+    """``src`` read at ``first + k·ratio`` for k < count (4-point, 3rd-order Hermite), in float32."""
+    pos = first + np.arange(count, dtype=np.float64) * ratio
+    i = pos.astype(np.int32)
+    f = (pos - i).astype(np.float32)
+    padded = np.concatenate([src[:1], src, np.zeros(3, dtype=np.float32)])  # src[-1] and three past the end
+    y0 = padded[i]
+    i += 1
+    y1 = padded[i]
+    i += 1
+    y2 = padded[i]
+    i += 1
+    y3 = padded[i]
+    c1 = (y2 - y0) * np.float32(0.5)
+    c3 = (y3 - y0) * np.float32(0.5) + (y1 - y2) * np.float32(1.5)
+    c2 = y0 - y1 * np.float32(2.5) + y2 * np.float32(2.0) - y3 * np.float32(0.5)
+    out: np.ndarray = ((c3 * f + c2) * f + c1) * f + y1
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _lowpass(step: int, sr: int) -> np.ndarray:
+    """A 2nd-order Butterworth low-pass at cutoff step ``step`` (``_CUTOFF_STEP`` cents above 8.176 Hz)."""
+    sos: np.ndarray = signal.butter(2, 8.176 * 2.0 ** (step * _CUTOFF_STEP / 1200.0), fs=sr, output="sos")
+    return sos
+
+
+def envelope(zone: Zone, key: int, held: int, n: int, sr: int) -> np.ndarray:
+    """The SoundFont volume envelope as gain over ``n`` samples, released after ``held`` samples: delay,
+    linear attack, hold, then a fall of ``PEAK_DB`` per decay time (in dB, so exponential) to the sustain
+    level, and from the release on a fall of ``PEAK_DB`` per release time."""
+    scale = 2.0 ** ((60 - key) / 1200.0)
+    hold = zone.hold * scale**zone.key_hold
+    decay = max(zone.decay * scale**zone.key_decay, 1e-3)
+    a0, a1 = int(zone.delay * sr), int((zone.delay + zone.attack) * sr)
+    h1 = a1 + int(hold * sr)
+    gain = np.ones(n, dtype=np.float32)
+    gain[: min(a0, n)] = 0.0
+    if a1 > a0:
+        ramp = np.arange(1, a1 - a0 + 1, dtype=np.float32) / np.float32(a1 - a0)
+        gain[a0:a1] = ramp[: max(0, min(a1, n) - a0)]
+    floor_db = zone.sustain / 10.0
+    if h1 < n and floor_db > 0:
+        k = np.float32(-PEAK_DB / decay / sr * np.log(10) / 20)  # per sample, natural log of gain
+        reach = min(n, h1 + int(floor_db / PEAK_DB * decay * sr) + 1)
+        gain[h1:reach] = np.exp(np.arange(reach - h1, dtype=np.float32) * k)
+        gain[reach:] = np.float32(10 ** (-floor_db / 20))
+    if held < n:
+        rel = max(min(zone.release, MAX_RELEASE), 0.01)
+        k = np.float32(-PEAK_DB / rel / sr * np.log(10) / 20)
+        gain[held:] = gain[held] * np.exp(np.arange(n - held, dtype=np.float32) * k)
+    return gain
+
+
+class Sampler:
+    """Plays notes from a bank; caches each zone's pitched (and filtered) sample per key."""
+
+    def __init__(self, bank: Bank, score: Score, sr: int, user_bank: bool) -> None:
+        self.bank = bank
+        self.sr = sr
+        self.user_bank = user_bank
+        self.drums_sampled = (gm.DRUM_BANK, gm.DRUM_KIT) in bank.presets and (
+            user_bank or gm.sampled_drums(score.style))
+        self._pcm: dict[int, np.ndarray] = {}
+        self._pitched: dict[tuple[int, int, int, int], np.ndarray] = {}
+        self._cycles: dict[tuple[int, int, int], tuple[np.ndarray, int]] = {}
+        self._longest: dict[tuple[str, int], float] = {}  # (voice, key) → its longest note in the piece, s
+        self.ours: dict[str, list[Note]] = {}  # per stem, the notes the numpy synth plays
+        for stem in STEMS:
+            drums = stem == "drums"
+            self.ours[stem] = []
+            for note in score.notes.get(stem, ()):
+                if self.plays(note, drums):
+                    k = (note.instrument, self._key(note, drums))
+                    self._longest[k] = max(self._longest.get(k, 0.0), self._held(note, drums))
+                else:
+                    self.ours[stem].append(note)
+        self.numpy = NumpyPlayer(score, sr, self.ours)
+
+    def plays(self, note: Note, drums: bool) -> bool:
+        """Whether the bank (not the numpy synth) plays this note."""
+        if drums:
+            return self.drums_sampled and note.instrument in gm.DRUM_KEYS
+        program = gm.PROGRAMS.get(note.instrument)
+        if program is None or (0, program) not in self.bank.presets:
+            return False
+        return self.user_bank or note.instrument in gm.SAMPLED
+
+    def _key(self, note: Note, drums: bool) -> int:
+        if drums:
+            return gm.DRUM_KEYS[note.instrument]
+        return int(np.clip(note.pitch, 0, 127))
+
+    def _held(self, note: Note, drums: bool) -> float:
+        if drums:
+            return note.dur if note.instrument == "crash" else DRUM_HOLD
+        return note.dur
+
+    def _preset(self, note: Note, drums: bool) -> tuple[int, int]:
+        if drums:
+            return gm.DRUM_BANK, gm.DRUM_KIT
+        if note.instrument not in gm.PROGRAMS:
+            raise UnknownVoice(note.instrument, gm.PROGRAMS)
+        return 0, gm.PROGRAMS[note.instrument]
+
+    def takes(self, note: Note, drums: bool, reference: bool = False) -> list[_Take]:
+        """The note's sound: one take per zone that answers its key and velocity (a ``reference`` note is
+        rendered at its own length, not at the longest the piece holds that key)."""
+        key, vel = self._key(note, drums), _midi_vel(note.vel)
+        zones = self.bank.zones(*self._preset(note, drums), key, vel)
+        start = int(round(note.start * self.sr))
+        held = self._held(note, drums)
+        longest = held if reference else max(self._longest.get((note.instrument, key), 0.0), held)
+        gain = note.vel ** (1.3 if drums else 1.4)
+        out = []
+        for zone in zones:
+            sound = self._sound(zone, key, vel, held, longest, drums, note.instrument)
+            if sound.size:
+                out.append(_Take(start, sound, gain * 10 ** (-zone.attenuation / 200.0),
+                                 float(np.clip(zone.pan + note.pan, -1, 1))))
+        return out
+
+    def _sound(self, zone: Zone, key: int, vel: int, held_s: float, longest: float, drums: bool,
+               name: str) -> np.ndarray:
+        """One zone's mono sound for a note held ``held_s`` seconds, envelope and edges applied."""
+        sr = self.sr
+        looped = zone.mode in (1, 3) and zone.loop_end - zone.loop_start > 8
+        rel = min(max(zone.release, 0.01), MAX_RELEASE) * _RELEASE_HEARD
+        cap = MAX_DRUM if drums and name != "crash" else held_s + rel
+        held = int(held_s * sr)
+        n = min(int((held_s + rel) * sr), int(cap * sr))
+        pitched = self._pitched_sample(zone, key, vel, int((longest + rel) * sr), looped)
+        n = min(n, len(pitched))
+        if n <= 0:
+            return np.zeros(0, dtype=np.float32)
+        x = pitched[:n] * envelope(zone, key, held, n, sr)
+        return fade_edges(x, min(int(_ONSET * sr), n // 2), min(int(_TAIL * sr), n // 2))
+
+    def _pitched_sample(self, zone: Zone, key: int, vel: int, need: int, looped: bool) -> np.ndarray:
+        """The zone's sample at this key's pitch and this velocity's brightness, ``need`` samples long (or to
+        its end if it does not loop). Resampled once per (zone, key) — a looped sample only up to two turns
+        of its loop, whose last turn then repeats — and filtered once per cutoff step."""
+        cutoff = zone.cutoff + _VEL_TO_CUTOFF * (1 - vel / 127)
+        step = int(round(cutoff / _CUTOFF_STEP))
+        hz = 8.176 * 2.0 ** (step * _CUTOFF_STEP / 1200.0)
+        if hz >= 0.45 * self.sr:
+            step = _OPEN
+        fk = (id(zone), key, step, need)
+        done = self._pitched.get(fk)
+        if done is not None:
+            return done
+        base = self._cycles.get((id(zone), key, need))
+        if base is None:
+            base = self._resampled(zone, key, looped, need)
+            self._cycles[(id(zone), key, need)] = base
+        y, period = base
+        if step != _OPEN and y.size:
+            y = signal.sosfilt(_lowpass(step, self.sr), y).astype(np.float32)
+        if period and need > len(y):
+            turns = -(-(need - len(y)) // period)
+            y = np.concatenate([y, np.tile(y[len(y) - period :], turns)])
+        done = y[:need]
+        self._pitched[fk] = done
+        return done
+
+    def _resampled(self, zone: Zone, key: int, looped: bool, need: int) -> tuple[np.ndarray, int]:
+        """The pitched sample: a one-shot whole; a looped one up to one turn (and a bit) of a whole number of loops
+        that spans a whole number of output samples (the pitch moves by under half a cent for that), so
+        its last turn repeats seamlessly; never more than ``need`` samples when those end before the loop
+        repeats. Returns (samples, period; 0 when nothing repeats)."""
+        data = self._data(zone)
+        ratio = 2.0 ** (((key - zone.root) * zone.scale + zone.tune) / 12.0) * zone.rate / self.sr
+        if not looped:
+            src = data[: min(zone.end, len(data))]
+            count = max(0, min(need, int((len(src) - zone.begin - 1) / ratio)))
+            return _cubic(src, float(zone.begin), ratio, count), 0
+        loop = min(zone.loop_end, len(data)) - max(zone.loop_start, 0)
+        turns = max(1, int(np.ceil(_MIN_PERIOD * ratio / loop)))
+        period = max(1, round(turns * loop / ratio))
+        r = turns * loop / period
+        first = max(0, int(np.ceil((zone.loop_start + 1 - zone.begin) / r)))  # the first output in the loop
+        count = first + period + 256  # the filter has settled long before the last turn
+        if need <= count:
+            period, count = 0, need
+        src = _unrolled(data, zone, int(zone.begin + (count + 2) * r) + 4)
+        return _cubic(src, float(zone.begin), r, count), period
+
+    def _data(self, zone: Zone) -> np.ndarray:
+        if zone.sample not in self._pcm:
+            self._pcm[zone.sample] = self.bank.read_pcm(zone.sample)
+        return self._pcm[zone.sample]
+
+    def level(self, name: str, drums: bool) -> float:
+        """The gain that sets this voice to our numpy voice's level (see ``calibrate``), cached per bank."""
+        key = (name, drums, self.sr)
+        cached = self.bank.levels.get(key)
+        if cached is None:
+            cached = calibrate(self, name, drums)
+            self.bank.levels[key] = cached
+        return cached
+
+
+def _loudest_rms(x: np.ndarray, sr: int) -> float:
+    """The loudest 400 ms window's RMS (100 ms hops): an attack level for struck and bowed voices alike."""
+    win, hop = int(0.4 * sr), int(0.1 * sr)
+    if len(x) <= win:
+        return float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) if x.size else 0.0
+    sq = np.concatenate([[0.0], np.cumsum(x.astype(np.float64) ** 2)])
+    starts = np.arange(0, len(x) - win + 1, hop)
+    return float(np.sqrt((sq[starts + win] - sq[starts]).max() / win))
+
+
+def calibrate(sampler: Sampler, name: str, drums: bool) -> float:
+    """How much to scale the bank's voice so it sits where our numpy voice sits: a reference note (held
+    2 s, velocity 100) matched to our voice's attack level (0.25 × its gain) or, for a drum, to our drum's
+    loudest 400 ms."""
+    vel = 100 / 127
+    if drums:
+        note = Note(0.0, DRUM_HOLD, 0, vel, name)
+        ours = Drums(sampler.sr, "acoustic").get(name)
+        target = _loudest_rms(ours, sampler.sr) * vel**1.3
+    else:
+        pitch = 40 if "bass" in name else 60
+        note = Note(0.0, 2.0, pitch, vel, name)
+        voice = VOICES.get(name)
+        target = _REF_LEVEL * (voice.gain if voice else 0.6) * vel**1.4
+    mono = np.zeros(int(3.0 * sampler.sr), dtype=np.float32)
+    for take in sampler.takes(note, drums, reference=True):
+        mono[: len(take.sound)] += take.sound[: len(mono)] * np.float32(take.gain)
+    level = _loudest_rms(mono, sampler.sr)
+    return target / level if level > 1e-6 else 1.0
+
+
+def _shipped_or_none() -> Bank:
+    """The shipped bank; if the installation lost it, an empty one (every voice then plays in numpy)."""
+    try:
+        return shipped()
+    except BankError as err:
+        log.warning("the shipped instrument bank is not usable, numpy voices play everything: %s", err)
+        return Bank({}, [], lambda index: np.zeros(0, dtype=np.float32))
+
+
+def play_stems(score: Score, sample_rate: int, start: int, length: int, bank: Bank | None = None,
+               user_bank: bool = False) -> dict[str, np.ndarray]:
+    """The raw (unfinished) STEMS from sample ``start`` for ``length`` samples: float32 (length, 2) each;
+    every note that overlaps the window adds its overlapping part. ``bank`` defaults to the shipped one."""
+    if bank is None:
+        bank = _shipped_or_none()
+    sampler = Sampler(bank, score, sample_rate, user_bank)
+    w1 = start + length
+    stems: dict[str, np.ndarray] = {}
+    for stem in STEMS:
+        drums = stem == "drums"
+        out = np.zeros((length, 2), dtype=np.float32)
+        for note in score.notes.get(stem, ()):
+            if not sampler.plays(note, drums):
+                continue
+            at = int(round(note.start * sample_rate))
+            reach = (sampler._held(note, drums) + MAX_RELEASE) * sample_rate
+            if at >= w1 or at + reach <= start:
+                continue
+            level = sampler.level(note.instrument, drums)
+            for take in sampler.takes(note, drums):
+                add_into(out, start, take.start, take.sound[: max(0, sampler.numpy.n - take.start)],
+                         take.gain * level, take.pan)
+        sampler.numpy.play(out, start, sampler.ours[stem], drums)
+        stems[stem] = out
+    return stems
+
+
+def render_stems(score: Score, sample_rate: int = 48000, bank: Bank | None = None,
+                 user_bank: bool = False) -> dict[str, np.ndarray]:
+    """The whole piece: every sample played (``play_stems``), then the shared ``finish_stems``."""
+    n = int(round(score.duration * sample_rate))
+    return finish_stems(play_stems(score, sample_rate, 0, n, bank, user_bank), score, sample_rate)
+
+
+__all__ = ["STEMS", "Sampler", "play_stems", "render_stems"]  # the engine takes STEMS from here
