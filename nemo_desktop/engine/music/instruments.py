@@ -9,6 +9,7 @@ piece has a few dozen distinct pitches but hundreds of notes.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -337,6 +338,11 @@ DRUMS: Mapping[str, tuple[Callable[[_DrumKit], np.ndarray], int]] = MappingProxy
 # ------------------------------------------------------------------------------------------- players
 
 
+def _rng(seed: int, name: str, pitch: int) -> np.random.Generator:
+    """A noise generator of one sound's own: a window of a piece renders the same notes as the whole."""
+    return np.random.default_rng([seed, zlib.crc32(name.encode()), pitch])
+
+
 def _normalised(x: np.ndarray, sr: int) -> np.ndarray:
     """Scale a voice so its first 400 ms have RMS 0.25: every instrument and pitch starts comparable."""
     head = x[: int(0.4 * sr)]
@@ -361,6 +367,7 @@ class Voices:
             v = voice(instrument)
             need = v.decay or self.longest.get((instrument, pitch), seconds)
             n = max(64, int(need * self.sr))
+            self._kit.noise = _rng(20240531, instrument, pitch)  # its own noise: the same whatever renders first
             self.cache[key] = _normalised(v.render(self._kit, pitch, n), self.sr) * v.gain
         return self.cache[key]
 
@@ -386,6 +393,7 @@ class Drums:
             if name not in DRUMS:
                 raise UnknownVoice(name, DRUMS)
             make, alternates = DRUMS[name]
+            self._kit.rng = _rng(777, name, 0)  # its own noise: the same whatever drum renders first
             self.samples[name] = [make(self._kit) for _ in range(alternates)]
         k = self.counter.get(name, 0)
         self.counter[name] = k + 1
