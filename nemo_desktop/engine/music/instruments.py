@@ -340,7 +340,7 @@ DRUMS: Mapping[str, tuple[Callable[[_DrumKit], np.ndarray], int]] = MappingProxy
 
 def _rng(seed: int, name: str, pitch: int) -> np.random.Generator:
     """A noise generator of one sound's own: a window of a piece renders the same notes as the whole."""
-    return np.random.default_rng([seed, zlib.crc32(name.encode()), pitch])
+    return np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(name.encode()), pitch & 0xFF])
 
 
 def _normalised(x: np.ndarray, sr: int) -> np.ndarray:
@@ -353,8 +353,9 @@ def _normalised(x: np.ndarray, sr: int) -> np.ndarray:
 class Voices:
     """Renders and caches one mono sample per (instrument, pitch)."""
 
-    def __init__(self, sr: int, brightness: float) -> None:
+    def __init__(self, sr: int, brightness: float, seed: int = 0) -> None:
         self.sr = sr
+        self.seed = seed  # the piece's: another seed plucks its strings with other noise
         self._kit = _Kit(sr, brightness)
         self.cache: dict[tuple[str, int, int], np.ndarray] = {}
         self.longest: dict[tuple[str, int], float] = {}
@@ -367,7 +368,7 @@ class Voices:
             v = voice(instrument)
             need = v.decay or self.longest.get((instrument, pitch), seconds)
             n = max(64, int(need * self.sr))
-            self._kit.noise = _rng(20240531, instrument, pitch)  # its own noise: the same whatever renders first
+            self._kit.noise = _rng(20240531 + self.seed, instrument, pitch)  # the same whatever renders first
             self.cache[key] = _normalised(v.render(self._kit, pitch, n), self.sr) * v.gain
         return self.cache[key]
 

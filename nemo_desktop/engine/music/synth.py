@@ -51,7 +51,7 @@ class NumpyPlayer:
         spec = STYLES.get(score.style)
         self.sr = sr
         self.n = int(round(score.duration * sr))
-        self.voices = Voices(sr, spec.brightness if spec else 0.5)
+        self.voices = Voices(sr, spec.brightness if spec else 0.5, score.seed)
         self.drums = Drums(sr, score.style)
         self.release = int(_RELEASE * sr)
         self.onset = int(_ONSET * sr)
