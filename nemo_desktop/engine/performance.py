@@ -47,6 +47,7 @@ def warm_up() -> None:
         brief = make_brief("upbeat pop", VideoTraits(duration=2.0))
         stems = synth().render_stems(compose(brief, 2.0, [1.0], 30.0, 1), SAMPLE_RATE)
         mixing().mix(stems, None, (), SAMPLE_RATE)
+        synth().warm(SAMPLE_RATE)
 
 
 class Performer:

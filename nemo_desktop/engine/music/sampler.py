@@ -302,6 +302,21 @@ def calibrate(sampler: Sampler, name: str, drums: bool) -> float:
     return target / level if level > 1e-6 else 1.0
 
 
+def warm(sample_rate: int) -> None:
+    """Load the shipped bank and set every sampled voice's level once (a background job at connect), so
+    the first piece does not wait for it."""
+    bank = _shipped_or_none()
+    score = Score(bpm=100, key="C", mode="major", style="acoustic", seed=0, duration=0.1, fps=25, beats=(0.0,),
+                  bars=(0.0,), sections=(("main", 0.0, 0.1),))
+    player = Sampler(bank, score, sample_rate, user_bank=False)
+    for name in sorted(gm.SAMPLED):
+        if (0, gm.PROGRAMS[name]) in bank.presets:
+            player.level(name, False)
+    if player.drums_sampled:
+        for name in sorted(gm.DRUM_KEYS):
+            player.level(name, True)
+
+
 def _shipped_or_none() -> Bank:
     """The shipped bank; if the installation lost it, an empty one (every voice then plays in numpy)."""
     try:
