@@ -114,3 +114,19 @@ def test_the_stems_keep_the_built_in_balance() -> None:
     for stem in STEMS:
         a, b = np.sqrt(np.mean(ours[stem] ** 2)), np.sqrt(np.mean(sampled[stem] ** 2))
         assert abs(20 * np.log10(b / a)) < 4, (stem, a, b)
+
+
+def test_one_player_window_by_window_is_the_whole_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece played in consecutive 1.7 s windows by one StemPlayer — with a cache small enough to drop
+    and recompute samples — joins into exactly the whole render."""
+    monkeypatch.setattr(sampler, "CACHE_BYTES", 1 << 20)
+    duration = 10.0
+    score = compose(make_brief("calm piano", VideoTraits(duration=duration)), duration, [4.0], 30.0, 3)
+    n = int(duration * SR)
+    whole = sampler.play_stems(score, SR, 0, n)
+    player = sampler.StemPlayer(score, SR)
+    step = int(1.7 * SR)
+    parts = [player.play(s, min(step, n - s)) for s in range(0, n, step)]
+    for stem in STEMS:
+        joined = np.concatenate([p[stem] for p in parts])
+        assert joined.tobytes() == whole[stem].tobytes(), stem

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import signal
@@ -31,6 +33,7 @@ from nemo_desktop.engine.music.sf2 import Bank, BankError, Zone
 from nemo_desktop.engine.music.synth import NumpyPlayer, add_into
 
 log = logging.getLogger(__name__)
+CACHE_BYTES = 96 << 20  # pitched samples kept per player (a window's notes fit many times over)
 PEAK_DB = 96.0  # the envelope's full scale: decay and release times are for a fall of this much
 MAX_RELEASE = 2.5  # seconds: longer releases (a harp's 9.6 s) are cut here, faded
 DRUM_HOLD = 0.2  # seconds a drum is "held" before its release (banks ignore most drum note-offs)
@@ -43,6 +46,30 @@ _RELEASE_HEARD = 0.75  # of a release (a fall of PEAK_DB): after 72 dB the rest 
 _OPEN = 1 << 20  # the cutoff step of an open filter
 _MIN_PERIOD = 2048  # output samples: a loop's repeat is at least this long (pitch error under 0.5 cent)
 _REF_LEVEL = 0.25  # our numpy voices' attack RMS (instruments._normalised), times the voice's gain
+
+
+class _Lru:
+    """A cache bounded in bytes, least recently used out first: a long piece rendered window by window keeps
+    what its recent notes used, not everything (dropped entries are recomputed, to the same bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: OrderedDict[object, tuple[object, int]] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: object) -> Any:
+        found = self.items.get(key)
+        if found is None:
+            return None
+        self.items.move_to_end(key)
+        return found[0]
+
+    def put(self, key: object, value: object, nbytes: int) -> None:
+        self.items[key] = (value, nbytes)
+        self.size += nbytes
+        while self.size > self.limit and len(self.items) > 1:
+            _, (_, dropped) = self.items.popitem(last=False)
+            self.size -= dropped
 
 
 @dataclass(frozen=True)
@@ -133,8 +160,8 @@ class Sampler:
         self.drums_sampled = (gm.DRUM_BANK, gm.DRUM_KIT) in bank.presets and (
             user_bank or gm.sampled_drums(score.style))
         self._pcm: dict[int, np.ndarray] = {}
-        self._pitched: dict[tuple[int, int, int, int], np.ndarray] = {}
-        self._cycles: dict[tuple[int, int, int], tuple[np.ndarray, int]] = {}
+        self._pitched = _Lru(CACHE_BYTES // 2)  # (zone, key, cutoff step, length) → the sound before its envelope
+        self._cycles = _Lru(CACHE_BYTES // 2)  # (zone, key, length) → (resampled, period)
         self._longest: dict[tuple[str, int], float] = {}  # (voice, key) → its longest note in the piece, s
         self.ours: dict[str, list[Note]] = {}  # per stem, the notes the numpy synth plays
         for stem in STEMS:
@@ -217,21 +244,21 @@ class Sampler:
         if hz >= 0.45 * self.sr:
             step = _OPEN
         fk = (id(zone), key, step, need)
-        done = self._pitched.get(fk)
-        if done is not None:
-            return done
+        cached: np.ndarray | None = self._pitched.get(fk)
+        if cached is not None:
+            return cached
         base = self._cycles.get((id(zone), key, need))
         if base is None:
             base = self._resampled(zone, key, looped, need)
-            self._cycles[(id(zone), key, need)] = base
+            self._cycles.put((id(zone), key, need), base, base[0].nbytes)
         y, period = base
         if step != _OPEN and y.size:
             y = signal.sosfilt(_lowpass(step, self.sr), y).astype(np.float32)
         if period and need > len(y):
             turns = -(-(need - len(y)) // period)
             y = np.concatenate([y, np.tile(y[len(y) - period :], turns)])
-        done = y[:need]
-        self._pitched[fk] = done
+        done: np.ndarray = y[:need]
+        self._pitched.put(fk, done, done.nbytes)
         return done
 
     def _resampled(self, zone: Zone, key: int, looped: bool, need: int) -> tuple[np.ndarray, int]:
@@ -326,32 +353,44 @@ def _shipped_or_none() -> Bank:
         return Bank({}, [], lambda index: np.zeros(0, dtype=np.float32))
 
 
+class StemPlayer:
+    """One score played window by window: keep it across windows so each note's sample is resampled about
+    once (``CACHE_BYTES`` bounds what it keeps), and the bank's voices are levelled once."""
+
+    def __init__(self, score: Score, sample_rate: int, bank: Bank | None = None, user_bank: bool = False) -> None:
+        self.score = score
+        self.sr = sample_rate
+        self.sampler = Sampler(_shipped_or_none() if bank is None else bank, score, sample_rate, user_bank)
+
+    def play(self, start: int, length: int) -> dict[str, np.ndarray]:
+        """The raw STEMS from sample ``start`` for ``length`` samples (see ``play_stems``)."""
+        sampler, sr = self.sampler, self.sr
+        w1 = start + length
+        stems: dict[str, np.ndarray] = {}
+        for stem in STEMS:
+            drums = stem == "drums"
+            out = np.zeros((length, 2), dtype=np.float32)
+            for note in self.score.notes.get(stem, ()):
+                if not sampler.plays(note, drums):
+                    continue
+                at = int(round(note.start * sr))
+                if at >= w1 or at + (sampler._held(note, drums) + MAX_RELEASE) * sr <= start:
+                    continue
+                level = sampler.level(note.instrument, drums)
+                for take in sampler.takes(note, drums):
+                    add_into(out, start, take.start, take.sound[: max(0, sampler.numpy.n - take.start)],
+                             take.gain * level, take.pan)
+            sampler.numpy.play(out, start, sampler.ours[stem], drums)
+            stems[stem] = out
+        return stems
+
+
 def play_stems(score: Score, sample_rate: int, start: int, length: int, bank: Bank | None = None,
                user_bank: bool = False) -> dict[str, np.ndarray]:
     """The raw (unfinished) STEMS from sample ``start`` for ``length`` samples: float32 (length, 2) each;
-    every note that overlaps the window adds its overlapping part. ``bank`` defaults to the shipped one."""
-    if bank is None:
-        bank = _shipped_or_none()
-    sampler = Sampler(bank, score, sample_rate, user_bank)
-    w1 = start + length
-    stems: dict[str, np.ndarray] = {}
-    for stem in STEMS:
-        drums = stem == "drums"
-        out = np.zeros((length, 2), dtype=np.float32)
-        for note in score.notes.get(stem, ()):
-            if not sampler.plays(note, drums):
-                continue
-            at = int(round(note.start * sample_rate))
-            reach = (sampler._held(note, drums) + MAX_RELEASE) * sample_rate
-            if at >= w1 or at + reach <= start:
-                continue
-            level = sampler.level(note.instrument, drums)
-            for take in sampler.takes(note, drums):
-                add_into(out, start, take.start, take.sound[: max(0, sampler.numpy.n - take.start)],
-                         take.gain * level, take.pan)
-        sampler.numpy.play(out, start, sampler.ours[stem], drums)
-        stems[stem] = out
-    return stems
+    every note that overlaps the window adds its overlapping part, so it equals that slice of the whole
+    render. ``bank`` defaults to the shipped one. (For many windows of one piece, keep a ``StemPlayer``.)"""
+    return StemPlayer(score, sample_rate, bank, user_bank).play(start, length)
 
 
 def render_stems(score: Score, sample_rate: int = 48000, bank: Bank | None = None,
@@ -361,4 +400,4 @@ def render_stems(score: Score, sample_rate: int = 48000, bank: Bank | None = Non
     return finish_stems(play_stems(score, sample_rate, 0, n, bank, user_bank), score, sample_rate)
 
 
-__all__ = ["STEMS", "Sampler", "play_stems", "render_stems"]  # the engine takes STEMS from here
+__all__ = ["STEMS", "Sampler", "StemPlayer", "play_stems", "render_stems"]  # the engine takes STEMS from here
