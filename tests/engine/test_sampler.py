@@ -130,3 +130,19 @@ def test_one_player_window_by_window_is_the_whole_render(monkeypatch: pytest.Mon
     for stem in STEMS:
         joined = np.concatenate([p[stem] for p in parts])
         assert joined.tobytes() == whole[stem].tobytes(), stem
+
+
+def test_the_volume_envelope_follows_the_soundfont_units() -> None:
+    """Attack 0.1 s linear, hold 0.1 s, then −96 dB per decay time (1 s) down to the sustain (−24 dB), and
+    −96 dB per release time (0.5 s) from the note's end."""
+    from dataclasses import replace
+
+    from nemo_desktop.engine.music.sampling import envelope
+
+    zone = replace(bank.shipped().presets[(0, 0)][0], delay=0.0, attack=0.1, hold=0.1, decay=1.0, sustain=240.0,
+                   release=0.5, key_hold=0.0, key_decay=0.0)
+    g = envelope(zone, 60, int(1.0 * SR), int(1.5 * SR), SR).astype(np.float64)
+    assert g[int(0.05 * SR)] == pytest.approx(0.5, abs=0.01) and g[int(0.15 * SR)] == pytest.approx(1.0)
+    assert 20 * np.log10(g[int(0.3 * SR)]) == pytest.approx(-9.6, abs=0.1)  # 0.1 s into the decay
+    assert 20 * np.log10(g[int(0.9 * SR)]) == pytest.approx(-24.0, abs=0.1)  # held at the sustain
+    assert 20 * np.log10(g[int(1.25 * SR)]) == pytest.approx(-24.0 - 48.0, abs=0.2)  # 0.25 s into the release

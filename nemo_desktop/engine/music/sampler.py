@@ -14,7 +14,6 @@ Windowed: ``play_stems`` gives any stretch of the raw stems, equal to that stret
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,21 +27,19 @@ from nemo_desktop.engine.music.bank import shipped
 from nemo_desktop.engine.music.dsp import fade_edges
 from nemo_desktop.engine.music.finish import finish_stems
 from nemo_desktop.engine.music.instruments import VOICES, Drums, UnknownVoice
+from nemo_desktop.engine.music.sampling import CUTOFF_STEP, MAX_RELEASE, cubic, envelope, lowpass_at, unrolled
 from nemo_desktop.engine.music.score import STEMS, Note, Score
 from nemo_desktop.engine.music.sf2 import Bank, BankError, Zone
 from nemo_desktop.engine.music.synth import NumpyPlayer, add_into
 
 log = logging.getLogger(__name__)
 CACHE_BYTES = 96 << 20  # pitched samples kept per player (a window's notes fit many times over)
-PEAK_DB = 96.0  # the envelope's full scale: decay and release times are for a fall of this much
-MAX_RELEASE = 2.5  # seconds: longer releases (a harp's 9.6 s) are cut here, faded
 DRUM_HOLD = 0.2  # seconds a drum is "held" before its release (banks ignore most drum note-offs)
 MAX_DRUM = 3.0  # seconds at most for a drum hit that is not a crash
 _ONSET = 0.0015  # raised-cosine onset, as in the synth
 _TAIL = 0.005  # raised-cosine at the very end, after the envelope's own fade
-_CUTOFF_STEP = 200.0  # cents: filter cutoffs are rounded to this, so pitched samples are cached per step
 _VEL_TO_CUTOFF = -2400.0  # cents at velocity 0 (SoundFont 2.01's default modulator), none at 127
-_RELEASE_HEARD = 0.75  # of a release (a fall of PEAK_DB): after 72 dB the rest is not rendered
+_RELEASE_HEARD = 0.75  # of a release (a fall of 96 dB): after 72 dB the rest is not rendered
 _OPEN = 1 << 20  # the cutoff step of an open filter
 _MIN_PERIOD = 2048  # output samples: a loop's repeat is at least this long (pitch error under 0.5 cent)
 _REF_LEVEL = 0.25  # our numpy voices' attack RMS (instruments._normalised), times the voice's gain
@@ -86,70 +83,6 @@ def _midi_vel(vel: float) -> int:
     return int(np.clip(round(vel * 127), 1, 127))
 
 
-def _unrolled(data: np.ndarray, zone: Zone, reach: int) -> np.ndarray:
-    """The sample as played: up to its loop's end, then the loop repeated until ``reach`` frames (so an
-    interpolator reads straight through, its neighbours wrapping with the loop), plus a few silent frames."""
-    start, stop = max(0, zone.loop_start), min(zone.loop_end, len(data))
-    head = data[:stop]
-    loop = data[start:stop]
-    repeats = max(0, -(-(reach - len(head)) // max(len(loop), 1)))
-    return np.concatenate([head, np.tile(loop, repeats), np.zeros(4, dtype=np.float32)])
-
-
-def _cubic(src: np.ndarray, first: float, ratio: float, count: int) -> np.ndarray:
-    """``src`` read at ``first + k·ratio`` for k < count (4-point, 3rd-order Hermite), in float32."""
-    pos = first + np.arange(count, dtype=np.float64) * ratio
-    i = pos.astype(np.int32)
-    f = (pos - i).astype(np.float32)
-    padded = np.concatenate([src[:1], src, np.zeros(3, dtype=np.float32)])  # src[-1] and three past the end
-    y0 = padded[i]
-    i += 1
-    y1 = padded[i]
-    i += 1
-    y2 = padded[i]
-    i += 1
-    y3 = padded[i]
-    c1 = (y2 - y0) * np.float32(0.5)
-    c3 = (y3 - y0) * np.float32(0.5) + (y1 - y2) * np.float32(1.5)
-    c2 = y0 - y1 * np.float32(2.5) + y2 * np.float32(2.0) - y3 * np.float32(0.5)
-    out: np.ndarray = ((c3 * f + c2) * f + c1) * f + y1
-    return out
-
-
-@functools.lru_cache(maxsize=256)
-def _lowpass(step: int, sr: int) -> np.ndarray:
-    """A 2nd-order Butterworth low-pass at cutoff step ``step`` (``_CUTOFF_STEP`` cents above 8.176 Hz)."""
-    sos: np.ndarray = signal.butter(2, 8.176 * 2.0 ** (step * _CUTOFF_STEP / 1200.0), fs=sr, output="sos")
-    return sos
-
-
-def envelope(zone: Zone, key: int, held: int, n: int, sr: int) -> np.ndarray:
-    """The SoundFont volume envelope as gain over ``n`` samples, released after ``held`` samples: delay,
-    linear attack, hold, then a fall of ``PEAK_DB`` per decay time (in dB, so exponential) to the sustain
-    level, and from the release on a fall of ``PEAK_DB`` per release time."""
-    scale = 2.0 ** ((60 - key) / 1200.0)
-    hold = zone.hold * scale**zone.key_hold
-    decay = max(zone.decay * scale**zone.key_decay, 1e-3)
-    a0, a1 = int(zone.delay * sr), int((zone.delay + zone.attack) * sr)
-    h1 = a1 + int(hold * sr)
-    gain = np.ones(n, dtype=np.float32)
-    gain[: min(a0, n)] = 0.0
-    if a1 > a0:
-        ramp = np.arange(1, a1 - a0 + 1, dtype=np.float32) / np.float32(a1 - a0)
-        gain[a0:a1] = ramp[: max(0, min(a1, n) - a0)]
-    floor_db = zone.sustain / 10.0
-    if h1 < n and floor_db > 0:
-        k = np.float32(-PEAK_DB / decay / sr * np.log(10) / 20)  # per sample, natural log of gain
-        reach = min(n, h1 + int(floor_db / PEAK_DB * decay * sr) + 1)
-        gain[h1:reach] = np.exp(np.arange(reach - h1, dtype=np.float32) * k)
-        gain[reach:] = np.float32(10 ** (-floor_db / 20))
-    if held < n:
-        rel = max(min(zone.release, MAX_RELEASE), 0.01)
-        k = np.float32(-PEAK_DB / rel / sr * np.log(10) / 20)
-        gain[held:] = gain[held] * np.exp(np.arange(n - held, dtype=np.float32) * k)
-    return gain
-
-
 class Sampler:
     """Plays notes from a bank; caches each zone's pitched (and filtered) sample per key."""
 
@@ -170,7 +103,7 @@ class Sampler:
             for note in score.notes.get(stem, ()):
                 if self.plays(note, drums):
                     k = (note.instrument, self._key(note, drums))
-                    self._longest[k] = max(self._longest.get(k, 0.0), self._held(note, drums))
+                    self._longest[k] = max(self._longest.get(k, 0.0), self.hold_of(note, drums))
                 else:
                     self.ours[stem].append(note)
         self.numpy = NumpyPlayer(score, sr, self.ours)
@@ -189,7 +122,7 @@ class Sampler:
             return gm.DRUM_KEYS[note.instrument]
         return int(np.clip(note.pitch, 0, 127))
 
-    def _held(self, note: Note, drums: bool) -> float:
+    def hold_of(self, note: Note, drums: bool) -> float:
         if drums:
             return note.dur if note.instrument == "crash" else DRUM_HOLD
         return note.dur
@@ -207,7 +140,7 @@ class Sampler:
         key, vel = self._key(note, drums), _midi_vel(note.vel)
         zones = self.bank.zones(*self._preset(note, drums), key, vel)
         start = int(round(note.start * self.sr))
-        held = self._held(note, drums)
+        held = self.hold_of(note, drums)
         longest = held if reference else max(self._longest.get((note.instrument, key), 0.0), held)
         gain = note.vel ** (1.3 if drums else 1.4)
         out = []
@@ -239,8 +172,8 @@ class Sampler:
         its end if it does not loop). Resampled once per (zone, key) — a looped sample only up to two turns
         of its loop, whose last turn then repeats — and filtered once per cutoff step."""
         cutoff = zone.cutoff + _VEL_TO_CUTOFF * (1 - vel / 127)
-        step = int(round(cutoff / _CUTOFF_STEP))
-        hz = 8.176 * 2.0 ** (step * _CUTOFF_STEP / 1200.0)
+        step = int(round(cutoff / CUTOFF_STEP))
+        hz = 8.176 * 2.0 ** (step * CUTOFF_STEP / 1200.0)
         if hz >= 0.45 * self.sr:
             step = _OPEN
         fk = (id(zone), key, step, need)
@@ -253,7 +186,7 @@ class Sampler:
             self._cycles.put((id(zone), key, need), base, base[0].nbytes)
         y, period = base
         if step != _OPEN and y.size:
-            y = signal.sosfilt(_lowpass(step, self.sr), y).astype(np.float32)
+            y = signal.sosfilt(lowpass_at(step, self.sr), y).astype(np.float32)
         if period and need > len(y):
             turns = -(-(need - len(y)) // period)
             y = np.concatenate([y, np.tile(y[len(y) - period :], turns)])
@@ -271,7 +204,7 @@ class Sampler:
         if not looped:
             src = data[: min(zone.end, len(data))]
             count = max(0, min(need, int((len(src) - zone.begin - 1) / ratio)))
-            return _cubic(src, float(zone.begin), ratio, count), 0
+            return cubic(src, float(zone.begin), ratio, count), 0
         loop = min(zone.loop_end, len(data)) - max(zone.loop_start, 0)
         turns = max(1, int(np.ceil(_MIN_PERIOD * ratio / loop)))
         period = max(1, round(turns * loop / ratio))
@@ -280,8 +213,8 @@ class Sampler:
         count = first + period + 256  # the filter has settled long before the last turn
         if need <= count:
             period, count = 0, need
-        src = _unrolled(data, zone, int(zone.begin + (count + 2) * r) + 4)
-        return _cubic(src, float(zone.begin), r, count), period
+        src = unrolled(data, zone, int(zone.begin + (count + 2) * r) + 4)
+        return cubic(src, float(zone.begin), r, count), period
 
     def _data(self, zone: Zone) -> np.ndarray:
         if zone.sample not in self._pcm:
@@ -374,7 +307,7 @@ class StemPlayer:
                 if not sampler.plays(note, drums):
                     continue
                 at = int(round(note.start * sr))
-                if at >= w1 or at + (sampler._held(note, drums) + MAX_RELEASE) * sr <= start:
+                if at >= w1 or at + (sampler.hold_of(note, drums) + MAX_RELEASE) * sr <= start:
                     continue
                 level = sampler.level(note.instrument, drums)
                 for take in sampler.takes(note, drums):
