@@ -146,3 +146,13 @@ def test_the_volume_envelope_follows_the_soundfont_units() -> None:
     assert 20 * np.log10(g[int(0.3 * SR)]) == pytest.approx(-9.6, abs=0.1)  # 0.1 s into the decay
     assert 20 * np.log10(g[int(0.9 * SR)]) == pytest.approx(-24.0, abs=0.1)  # held at the sustain
     assert 20 * np.log10(g[int(1.25 * SR)]) == pytest.approx(-24.0 - 48.0, abs=0.2)  # 0.25 s into the release
+
+
+def test_the_piano_bass_plays_an_octave_down_like_the_numpy_one() -> None:
+    x = one_note("bass", Note(0.2, 1.0, 57, 0.8, "piano_bass"), "calm_piano", 2.0).mean(axis=1)
+    head = x[int(0.3 * SR) : int(0.8 * SR)].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(head * np.hanning(len(head))))
+    freqs = np.fft.rfftfreq(len(head), 1 / SR)
+    low = spectrum[(freqs > 100) & (freqs < 125)].max()  # A2 = 110 Hz, not A3 = 220 Hz
+    assert low > 0.3 * spectrum[(freqs > 200) & (freqs < 240)].max()
+    assert spectrum[(freqs > 100) & (freqs < 125)].max() > 0.1 * spectrum.max()

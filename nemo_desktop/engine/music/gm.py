@@ -44,6 +44,9 @@ PROGRAMS = MappingProxyType(
     }
 )
 
+# Voices that play an octave down when written above this key (as our numpy piano_bass does).
+OCTAVE_DOWN_ABOVE = MappingProxyType({"piano_bass": 48})
+
 # Our drum voices → General MIDI percussion keys (bank 128, the Standard kit).
 DRUM_KEYS = MappingProxyType(
     {

@@ -120,7 +120,8 @@ class Sampler:
     def _key(self, note: Note, drums: bool) -> int:
         if drums:
             return gm.DRUM_KEYS[note.instrument]
-        return int(np.clip(note.pitch, 0, 127))
+        above = gm.OCTAVE_DOWN_ABOVE.get(note.instrument, 127)
+        return int(np.clip(note.pitch - 12 if note.pitch > above else note.pitch, 0, 127))
 
     def hold_of(self, note: Note, drums: bool) -> float:
         if drums:
