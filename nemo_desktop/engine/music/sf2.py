@@ -24,6 +24,7 @@ GEN_DEFAULTS = {8: 13500, 21: -12000, 33: -12000, 34: -12000, 35: -12000, 36: -1
                 58: -1}
 _RANGE_GENS = (43, 44)  # keyRange, velRange: two bytes, not a signed amount
 _INSTRUMENT, _SAMPLE_ID = 41, 53
+_INSTRUMENT_ONLY = frozenset({0, 1, 2, 3, 4, 12, 45, 46, 47, 50, 54, 57, 58})  # a preset may not add to these
 _OGG = 0x10  # sampleType bit of an .sf3's compressed samples
 _ROM = 0x8000
 
@@ -170,7 +171,7 @@ def resolve_zone(inst: Mapping[int, int], preset: Mapping[int, int], s: SampleHe
     """One playable zone: instrument values (defaults where unset) plus the preset's additions."""
 
     def g(oper: int) -> int:
-        return inst.get(oper, GEN_DEFAULTS.get(oper, 0)) + (preset.get(oper, 0) if oper not in (58, 54) else 0)
+        return inst.get(oper, GEN_DEFAULTS.get(oper, 0)) + (preset.get(oper, 0) if oper not in _INSTRUMENT_ONLY else 0)
 
     ik, pk = _range(inst, 43), _range(preset, 43)
     iv, pv = _range(inst, 44), _range(preset, 44)
