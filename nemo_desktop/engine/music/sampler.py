@@ -38,7 +38,9 @@ DRUM_HOLD = 0.2  # seconds a drum is "held" before its release (banks ignore mos
 MAX_DRUM = 3.0  # seconds at most for a drum hit that is not a crash
 _ONSET = 0.0015  # raised-cosine onset, as in the synth
 _TAIL = 0.005  # raised-cosine at the very end, after the envelope's own fade
-_VEL_TO_CUTOFF = -2400.0  # cents at velocity 0 (SoundFont 2.01's default modulator), none at 127
+# cents at velocity 0, none at 127: half SoundFont 2.01's default modulator (-2400), which made every soft
+# note dull; drum hits keep their kit's own filter
+_VEL_TO_CUTOFF = -1200.0
 _RELEASE_HEARD = 0.75  # of a release (a fall of 96 dB): after 72 dB the rest is not rendered
 _OPEN = 1 << 20  # the cutoff step of an open filter
 _MIN_PERIOD = 2048  # output samples: a loop's repeat is at least this long (pitch error under 0.5 cent)
@@ -161,7 +163,7 @@ class Sampler:
         cap = MAX_DRUM if drums and name != "crash" else held_s + rel
         held = int(held_s * sr)
         n = min(int((held_s + rel) * sr), int(cap * sr))
-        pitched = self._pitched_sample(zone, key, vel, int((longest + rel) * sr), looped)
+        pitched = self._pitched_sample(zone, key, 127 if drums else vel, int((longest + rel) * sr), looped)
         n = min(n, len(pitched))
         if n <= 0:
             return np.zeros(0, dtype=np.float32)
