@@ -205,6 +205,10 @@ class Draft:
         seg = self.music()
         return MusicInfo.of(seg) if seg is not None else None
 
+    def sound_files(self) -> list[Segment]:
+        """The audio files the person added (not the music), in timeline order."""
+        return [s for s in self.segments_of(AUDIO) if s.source and s.role is not Role.MUSIC]
+
     def clip_sound_segments(self) -> list[Segment]:
         """Everything whose own sound plays in the export: clips with sound and added audio files."""
         return [s for s in self.segments_of(VIDEO) if s.source and s.meta.get("has_audio", True)] + [
@@ -298,6 +302,14 @@ class MusicInfo:
     bars: tuple[float, ...] = ()
     cuts: tuple[float, ...] = ()
     sections: tuple[tuple[str, float, float], ...] = ()
+
+    @property
+    def gain_db(self) -> float:
+        """The music's level relative to the clips' own sound, in dB (the brief's ``music_gain_db``)."""
+        try:
+            return float(self.brief.get("music_gain_db") or 0.0)
+        except (TypeError, ValueError):
+            return 0.0
 
     def to_meta(self) -> dict[str, Any]:
         return {

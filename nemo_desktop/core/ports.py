@@ -81,6 +81,28 @@ class Rearrangeable(Protocol):
     async def set_media(self, paths: list[Path], progress: ProgressFn) -> Draft: ...
 
 
+@dataclass(frozen=True)
+class MusicChange:
+    """A change of the music asked for with a control instead of words (a style picked, the music level
+    moved, "another variation"); None leaves that part as it is."""
+
+    style: str | None = None
+    gain_db: float | None = None
+    variation: bool = False
+
+
+@runtime_checkable
+class Tunable(Protocol):
+    """Knows its styles and takes a ``MusicChange`` directly (the window's style picker, volume slider and
+    variation button); words still reach the same music through ``chat``."""
+
+    def styles(self, lang: str) -> list[tuple[str, str]]:
+        """(style id, its name in ``lang``) for every style the engine has."""
+
+    def tune(self, change: MusicChange, lang: str) -> AsyncIterator[Event]:
+        """Apply ``change`` like a chat turn would: events, ending with the turn."""
+
+
 @runtime_checkable
 class StemWriter(Protocol):
     """Can write the music stems and a cue sheet beside an exported video (``make --stems``)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from pathlib import Path
@@ -40,8 +41,18 @@ from nemo_desktop.core.events import (
     Status,
 )
 from nemo_desktop.core.files import sweep_stale_parts
+from nemo_desktop.core.history import History
 from nemo_desktop.core.intents import Action, classify
-from nemo_desktop.core.ports import Announces, Backend, Credits, Rearrangeable, Restorable, SharesLink
+from nemo_desktop.core.ports import (
+    Announces,
+    Backend,
+    Credits,
+    MusicChange,
+    Rearrangeable,
+    Restorable,
+    SharesLink,
+    Tunable,
+)
 from nemo_desktop.i18n import current_language, language_of, tr
 
 log = logging.getLogger(__name__)
@@ -76,6 +87,8 @@ class Session:
         self.draft = Draft()
         self.lang = current_language()  # replies follow what the person types; until then, the UI's
         self.music_removed = False  # the person asked to take the music out: a music-less export is wanted
+        self.restored = False  # start() brought back the last project
+        self.history = History()
         self._chatting = False
         if isinstance(backend, Announces):
             backend.listen(self.notice)
@@ -126,14 +139,16 @@ class Session:
         elif not loop.is_closed():
             loop.call_soon_threadsafe(self._sink, event)
 
-    async def _job(self, coro_fn: Callable[[], Awaitable[T]]) -> T:
-        """Run one job at a time; errors become a Failed event and are raised as NemoError."""
+    async def _job(self, coro_fn: Callable[[], Awaitable[T]], record: bool = True) -> T:
+        """Run one job at a time; errors become a Failed event and are raised as NemoError. A job that
+        changed the draft is one undo step (``record``: undo and redo themselves are not)."""
         if self._lock.locked():
             err = Busy()
             self._sink(Failed(err))
             raise err
         async with self._lock:
             self._loop = asyncio.get_running_loop()
+            before = self.draft.copy()
             try:
                 return await coro_fn()
             except asyncio.CancelledError:
@@ -147,6 +162,9 @@ class Session:
                 bug = InternalError(type(exc).__name__)
                 self._sink(Failed(bug))
                 raise bug from exc
+            finally:
+                if record:
+                    self.history.record(before, self.draft)
 
     # --- life cycle ------------------------------------------------------------------------------------
 
@@ -166,6 +184,7 @@ class Session:
                 log.info("autosaved draft not restored: %s", err)
                 return
             if draft is not None and not draft.is_empty:
+                self.restored = True
                 self.emit(DraftChanged(draft))
 
     async def aclose(self) -> None:
@@ -174,6 +193,7 @@ class Session:
     def clear(self) -> None:
         """Forget the draft (the person removed every clip)."""
         self.draft = Draft()
+        self.history.clear()
         self._save()
 
     # --- actions ---------------------------------------------------------------------------------------
@@ -215,6 +235,91 @@ class Session:
             return draft
 
         return await self._job(run)
+
+    # --- undo, redo and direct edits (engines that restore a draft exactly) -----------------------------
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether the backend brings back any draft it is given (undo, redo, mute, open a recent project):
+        it must both restore and rearrange its own clips (the built-in engine; the cloud's session is its
+        own truth)."""
+        return isinstance(self.backend, Restorable) and isinstance(self.backend, Rearrangeable)
+
+    @property
+    def can_undo(self) -> bool:
+        return self.can_edit and self.history.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.can_edit and self.history.can_redo
+
+    async def _adopt(self, draft: Draft) -> Draft:
+        """Have the backend restore ``draft`` exactly (clips, order, muted sounds, music) and show it."""
+        if not isinstance(self.backend, Restorable) or not self.can_edit:
+            raise InternalError("an edit on an engine that cannot restore a draft")
+        self._sink(Status(tr("Updating the timeline…", self.lang)))
+        restored = await self.backend.restore(draft)
+        result = restored if restored is not None else Draft()
+        self.emit(DraftChanged(result))
+        return result
+
+    async def undo(self) -> bool:
+        """Go back one step; False when there is nothing to undo."""
+        return await self._job(lambda: self._travel(self.history.undo, self.history.undo_failed), record=False)
+
+    async def redo(self) -> bool:
+        """Go forward again after an undo; False when there is nothing to redo."""
+        return await self._job(lambda: self._travel(self.history.redo, self.history.redo_failed), record=False)
+
+    async def _travel(self, take: Callable[[Draft], Draft | None], failed: Callable[[Draft], None]) -> bool:
+        if not self.can_edit:
+            return False
+        target = take(self.draft)
+        if target is None:
+            return False
+        try:
+            await self._adopt(target)
+        except BaseException:
+            failed(target)
+            raise
+        return True
+
+    async def open_draft(self, draft: Draft) -> Draft:
+        """Open a kept project (File ▸ Open Recent): one undoable step."""
+        return await self._job(lambda: self._adopt(draft))
+
+    async def set_sound_volume(self, source: str, volume: float | None) -> Draft:
+        """Mute (0.0) or unmute (None) an added audio file; the music and the clips stay as they are."""
+        edited = self.draft.copy()
+        for seg in edited.sound_files():
+            if seg.source == source:
+                seg.volume = volume
+        return await self._job(lambda: self._adopt(edited))
+
+    # --- music controls ----------------------------------------------------------------------------------
+
+    def styles(self) -> list[tuple[str, str]]:
+        """(id, name) of the styles the engine offers, in the UI's language; empty when it offers none."""
+        return self.backend.styles(current_language()) if isinstance(self.backend, Tunable) else []
+
+    @property
+    def can_tune(self) -> bool:
+        return isinstance(self.backend, Tunable)
+
+    async def tune(self, change: MusicChange) -> None:
+        """A music change from a control (style, level, variation), answered like a typed one."""
+
+        async def run() -> None:
+            if not isinstance(self.backend, Tunable):
+                raise InternalError("tune on an engine without music controls")
+            self._chatting = True
+            try:
+                async for event in self.backend.tune(change, self.lang):
+                    self.emit(event)
+            finally:
+                self._chatting = False
+
+        await self._job(run)
 
     def _scaled(self, index: int, count: int) -> Callable[[str, float | None], None]:
         def progress(stage: str, fraction: float | None) -> None:
@@ -273,9 +378,13 @@ class Session:
         self.emit(DraftChanged(draft))
         self._sink(Reply(draft.summary(self.lang)))
 
-    async def export(self, dest_dir: Path | None = None, if_no_music: IfNoMusic = IfNoMusic.ASK) -> Path:
+    async def export(self, dest_dir: Path | None = None, if_no_music: IfNoMusic = IfNoMusic.ASK,
+                     target: Path | None = None) -> Path:
         """Export the draft. Without music, ``if_no_music`` decides; a deliberate "no music" (the person
-        asked to remove it) exports without and the reply says so."""
+        asked to remove it) exports without and the reply says so. ``target`` is a file the person chose
+        (Save As; they already agreed to replace it): the engine writes in its folder, then it is renamed."""
+        if target is not None:
+            dest_dir = target.parent
 
         async def run() -> Path:
             draft = self.draft
@@ -295,6 +404,9 @@ class Session:
             folder = dest_dir or self._output_dir()
             self._sink(Status(tr("Exporting…", self.lang)))
             path = await self.backend.export(draft, folder, self.progress)
+            if target is not None and path != target:
+                await asyncio.to_thread(os.replace, path, target)
+                path = target
             link = self.backend.last_link if isinstance(self.backend, SharesLink) else ""
             self._sink(ExportReady(path, link))
             saved = tr("Saved {name} in {folder}.", self.lang) if not silent else tr(

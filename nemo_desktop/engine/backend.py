@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.events import Event, ProgressFn
-from nemo_desktop.core.ports import Credits, EngineKind
+from nemo_desktop.core.ports import Credits, EngineKind, MusicChange
 from nemo_desktop.engine import export, media_cache
 from nemo_desktop.engine.conversation import Conversation
 from nemo_desktop.engine.performance import Performer, warm_up
@@ -23,6 +23,20 @@ from nemo_desktop.engine.project import Project
 from nemo_desktop.engine.worker import Worker
 from nemo_desktop.settings import Settings
 from nemo_desktop.tools.ffmpeg import find_ffmpeg
+
+_warm_up_lock = threading.Lock()
+_warm_up_thread: threading.Thread | None = None
+
+
+def warm_up_once() -> None:
+    """The synth's warm-up is for the process (imports, first-call set-up), not for each session: a New
+    project or an engine switch must not start another one (a daemon thread still in numpy when the
+    interpreter exits aborts it)."""
+    global _warm_up_thread
+    with _warm_up_lock:
+        if _warm_up_thread is None:
+            _warm_up_thread = threading.Thread(target=warm_up, name="nemo-warm-up", daemon=True)
+            _warm_up_thread.start()
 
 
 class LocalBackend:
@@ -38,7 +52,7 @@ class LocalBackend:
     async def connect(self) -> None:
         find_ffmpeg(self.project.ffmpeg)  # fails early with a clear sentence when no ffmpeg can be found
         await asyncio.to_thread(media_cache.sweep_leftovers, self.project.cache)  # what a killed run left
-        threading.Thread(target=warm_up, name="nemo-warm-up", daemon=True).start()
+        warm_up_once()
 
     async def add_media(self, paths: list[Path], progress: ProgressFn) -> Draft:
         return await self.project.add(paths, progress)
@@ -53,6 +67,12 @@ class LocalBackend:
 
     def chat(self, text: str) -> AsyncIterator[Event]:
         return self._conversation.turn(text)
+
+    def styles(self, lang: str) -> list[tuple[str, str]]:
+        return self._conversation.styles(lang)
+
+    def tune(self, change: MusicChange, lang: str) -> AsyncIterator[Event]:
+        return self._conversation.tune(change, lang)
 
     async def state(self) -> Draft:
         return self.project.draft.copy()

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from nemo_desktop.core.events import DraftChanged, Event, Notice, Reply, Status, no_progress
+from nemo_desktop.core.ports import MusicChange
+from nemo_desktop.engine.music.styles import STYLES, style_name
 from nemo_desktop.engine.project import Project
-from nemo_desktop.engine.prompt import MusicBrief, make_brief, mentions_music, parse_duration_request, refine
+from nemo_desktop.engine.prompt import MusicBrief, explain, make_brief, mentions_music, parse_duration_request, refine
+from nemo_desktop.engine.prompt.refine import Refinement
 from nemo_desktop.i18n import language_of, tr
 
 log = logging.getLogger(__name__)
 DEFAULT_MUSIC_SECONDS = 30.0
+GAIN_RANGE_DB = (-24.0, 6.0)  # the music level a control can set, as "louder"/"quieter" allow
 
 
 def next_seed(seed: int) -> int:
@@ -29,9 +34,40 @@ class Conversation:
         self.project = project
         self._speech_told = False  # the person was told that speech detection is off
 
-    async def turn(self, text: str) -> AsyncIterator[Event]:
+    def styles(self, lang: str) -> list[tuple[str, str]]:
+        """Every style the composer has, with its name in ``lang``."""
+        return [(style, style_name(style, lang)) for style in STYLES]
+
+    async def tune(self, change: MusicChange, lang: str) -> AsyncIterator[Event]:
+        """A change from a control: the same brief with one part changed, played like a typed change (a
+        style keeps the level; a level change keeps the notes; a variation moves to the next seed)."""
         p = self.project
-        lang = language_of(text)
+        if p.brief is None or not p.infos:  # no music yet: a control asks for music like words would
+            words = style_name(change.style, "en") if change.style in STYLES else ""
+            async for event in self.turn(words, lang):
+                yield event
+            return
+        brief, kinds = p.brief, []
+        if change.style in STYLES and change.style != brief.style:
+            fresh = make_brief(style_name(change.style, "en"), await p.traits())
+            brief = replace(fresh, style=change.style, music_gain_db=brief.music_gain_db,
+                            fade_out=brief.fade_out or fresh.fade_out)
+            kinds.append("style")
+        if change.gain_db is not None:
+            low, high = GAIN_RANGE_DB
+            brief = replace(brief, music_gain_db=round(min(high, max(low, change.gain_db)), 1))
+            kinds.append("gain")
+        if change.variation:
+            kinds.append("variation")
+        if not kinds:
+            return
+        said = Refinement(brief, tuple(kinds)).describe(lang)
+        async for event in self._apply(brief, kinds, said, lang):
+            yield event
+
+    async def turn(self, text: str, lang: str | None = None) -> AsyncIterator[Event]:
+        p = self.project
+        lang = lang or language_of(text)
         if not p.infos or p.generated is not None:
             seconds = parse_duration_request(text)
             if not p.infos or (seconds and p.generated is not None):
@@ -40,8 +76,12 @@ class Conversation:
 
         if p.brief is not None:
             change = refine(p.brief, text)
+            if change is not None and change.brief == p.brief and not {"variation", "remove"} & set(change.kinds):
+                yield Reply(change.describe(lang))  # nothing to change ("no drums" on a drumless piece)
+                return
             if change is not None:
-                async for event in self._apply(change.brief, list(change.kinds), change.describe(lang), lang):
+                said = " ".join(x for x in (change.describe(lang), explain(text, change.brief, lang)) if x)
+                async for event in self._apply(change.brief, list(change.kinds), said, lang):
                     yield event
                 return
         brief = make_brief(text, await p.traits())
@@ -49,7 +89,7 @@ class Conversation:
             yield Reply(tr("I did not catch a change to the music. Try “faster”, “calmer”, “no drums”, "
                            "“another variation” or a style such as “lo-fi”.", lang))
             return
-        async for event in self._compose(brief, p.current_seed(), "", lang):
+        async for event in self._compose(brief, p.current_seed(), explain(text, brief, lang), lang):
             yield event
 
     async def _apply(self, brief: MusicBrief, kinds: list[str], said: str, lang: str) -> AsyncIterator[Event]:

@@ -27,6 +27,7 @@ from nemo_desktop.engine.worker import CancelToken, Worker
 from nemo_desktop.settings import Settings
 
 log = logging.getLogger(__name__)
+PIECES_KEPT = 2  # played pieces kept for a step back (undo) or a level change; ~90 MB each for 60 s
 
 
 @dataclasses.dataclass
@@ -69,6 +70,8 @@ class Project:
         self.music: Music | None = None
         self.brief: MusicBrief | None = None
         self.generated: Path | None = None  # the plain picture made for music without clips
+        self.volumes: dict[str, float] = {}  # an added sound file's level by source (0.0: muted)
+        self._pieces: dict[str, Music] = {}  # recently played pieces by what makes their notes
 
     @property
     def cache(self) -> Path:
@@ -93,6 +96,8 @@ class Project:
     def rebuild_draft(self) -> Draft:
         """Clips → draft, without music (the video changed under it: the score is recomposed for the cuts)."""
         self.draft = build_draft(self.infos, self.settings.image_seconds) if self.infos else Draft()
+        for seg in self.draft.sound_files():
+            seg.volume = self.volumes.get(seg.source)
         self.analysis = None
         self.music = None
         return self.draft
@@ -139,18 +144,29 @@ class Project:
         return draft
 
     async def restore(self, draft: Draft) -> Draft | None:
-        """Adopt an autosaved draft: every source must still be there; the music is recomposed."""
-        sources = [s.source for s in draft.source_segments()]
+        """Adopt a draft (the autosave, an undo step, a recent project) exactly: its clips in its order, the
+        sound files' levels, and its music (none, or its brief and seed played again — at once when that
+        piece was played recently). Every source must still be there; clips known already are not probed
+        again. An empty draft empties the project and gives None."""
+        sources = list(dict.fromkeys(s.source for s in draft.source_segments()))
+        self.volumes = {s.source: s.volume for s in draft.sound_files() if s.volume is not None}
         if not sources:
+            self.infos, self.generated = [], None
+            self.forget_music()
+            self.rebuild_draft()
             return None
-        self.infos = [await self._probe(Path(src)) for src in dict.fromkeys(sources)]
+        known = {str(Path(i.path).absolute()): i for i in self.infos}
+        self.infos = [known.get(src) or await self._probe(Path(src)) for src in sources]
+        if self.generated is not None and str(self.generated.absolute()) not in sources:
+            self.generated = None
         self.rebuild_draft()
         info = draft.music_info()
         if info is not None and info.brief:
             self.brief = brief_from_meta(info.brief)
             self.fixed_seed = info.seed if self.fixed_seed is None else self.fixed_seed
             return await self.compose(self.brief, info.seed, no_progress)
-        return self.draft
+        self.brief = None
+        return self.draft.copy()
 
     async def plain_visual(self, seconds: float) -> None:
         """A plain picture as long as the music asked for, when there are no clips."""
@@ -197,7 +213,13 @@ class Project:
             score = compose(brief, duration, cuts, fps, seed)
             return Music(brief, seed, score, self.performer.play(score))
 
-        music = await self.worker.run(work)
+        # the level is applied at the mix, so a piece that differs only in level is the same notes
+        key = repr((dataclasses.replace(brief, music_gain_db=0.0), seed, duration, tuple(cuts), fps))
+        played = self._pieces.pop(key, None)
+        music = Music(brief, seed, played.score, played.stems) if played else await self.worker.run(work)
+        self._pieces[key] = music
+        for old in list(self._pieces)[:-PIECES_KEPT]:
+            del self._pieces[old]
         self.brief, self.music = brief, music
         draft = self.draft.without_music()
         score = music.score

@@ -30,7 +30,8 @@ ORGANISATION = "Nemo"
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nemo-desktop-gui", description=APP_NAME)
-    parser.add_argument("files", nargs="*", type=Path, help="clips to open (as if dropped on the window)")
+    parser.add_argument("files", nargs="*", type=Path, help="clips to open in a new project")
+    parser.add_argument("--add", action="store_true", help="add the files to the last project instead")
     parser.add_argument("--engine", choices=ENGINES, help="auto, builtin or cloud (default: from settings)")
     parser.add_argument("--lang", help="en or zh_CN (default: from settings, else the system's)")
     parser.add_argument("--no-crash-dialog", action="store_true", help="log unexpected errors without a dialog")
@@ -117,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # the main coroutine ends the app once shutdown is complete
     install_translations(app, lang)
+    from nemo_desktop.ui import theme
+
+    theme.apply(app)
+    theme.follow_system(app)
     no_dialog = args.no_crash_dialog or os.environ.get("NEMO_NO_CRASH_DIALOG", "") not in ("", "0")
     crash = CrashHandler(show_dialog=not no_dialog).install()
     try:
@@ -138,7 +143,7 @@ async def _run(settings: Settings, args: argparse.Namespace, started: float) -> 
     log.info("window shown after %.0f ms", (time.perf_counter() - started) * 1000)
     if os.environ.get("NEMO_REPORT_STARTUP"):  # benchmarks/bench_ui.py reads this line
         print(f"NEMO_WINDOW_SHOWN {time.perf_counter() - started:.4f}", flush=True)
-    window.start([p.expanduser().absolute() for p in args.files])
+    window.start([p.expanduser().absolute() for p in args.files], add=args.add)
     quit_after = os.environ.get("NEMO_SMOKE_QUIT_AFTER_MS")  # scripts/smoke-bundle: show, then quit cleanly
     smoke = None
     if quit_after and quit_after.isdigit():

@@ -19,10 +19,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nemo_desktop import backends, paths
 from nemo_desktop.backends import BackendMaker, EngineChoice
-from nemo_desktop.core.errors import CloudError, InternalError, NemoError
+from nemo_desktop.core.draft import Draft
+from nemo_desktop.core.errors import Cancelled, CloudError, InternalError, NemoError
 from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Notice, Progress, Reply, Status
 from nemo_desktop.core.intents import Action, classify
-from nemo_desktop.core.ports import EngineKind
+from nemo_desktop.core.ports import EngineKind, MusicChange
+from nemo_desktop.core.projects import RecentProjects
 from nemo_desktop.core.session import IfNoMusic, Session
 from nemo_desktop.i18n import _
 from nemo_desktop.settings import Settings
@@ -51,6 +53,8 @@ class Bridge(QObject):
     jobFinished = Signal(str, bool)  # kind, ok
     engineChanged = Signal(str)  # the engine's label for people
     creditsChanged = Signal(object)  # Credits | None
+    historyChanged = Signal(bool, bool)  # can undo, can redo
+    projectRestored = Signal(str)  # the restored project's summary: the window offers a one-click New
 
     def __init__(
         self,
@@ -69,12 +73,14 @@ class Bridge(QObject):
         self._job: asyncio.Task[Any] | None = None
         self._job_kind = ""
         self._pending_media: list[Path] = []
+        self._ran: set[asyncio.Task[Any]] = set()  # jobs whose coroutine started (and so clean up themselves)
         self._closed = False
         self._last_progress = 0.0
         self._queued_progress: tuple[str, float] | None = None
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.timeout.connect(self._flush_progress)
+        self.recent = RecentProjects(paths.get().data / "projects")
 
     # --- state -----------------------------------------------------------------------------------------
 
@@ -85,6 +91,21 @@ class Bridge(QObject):
     @property
     def job_kind(self) -> str:
         return self._job_kind if self.busy else ""
+
+    @property
+    def autosave(self) -> Path:
+        return paths.get().data / "draft.json"
+
+    @property
+    def can_undo(self) -> bool:
+        return self.session is not None and not self.busy and self.session.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.session is not None and not self.busy and self.session.can_redo
+
+    def styles(self) -> list[tuple[str, str]]:
+        return self.session.styles() if self.session is not None else []
 
     @property
     def engine_name(self) -> str:
@@ -173,13 +194,25 @@ class Bridge(QObject):
             self.notice.emit(_("Another job is still running. Wait for it or cancel it first."), "warning")
             return False
         self._job_kind = kind
-        self._job = self._spawn(self._run_job(kind, make), kind)
+        job = self._spawn(self._run_job(kind, make), kind)
+        self._job = job
+        job.add_done_callback(lambda task: self._never_ran(task, kind))
         self.busyChanged.emit(True)  # at once, so nothing can be sent twice before the task first runs
         self.jobStarted.emit(kind)
         return True
 
+    def _never_ran(self, task: asyncio.Task[Any], kind: str) -> None:
+        """A job cancelled before its first step never reaches ``_run_job``'s clean-up: do it here."""
+        if task.cancelled() and task not in self._ran:
+            self._sink(Failed(Cancelled()))
+            self._finish(kind, False, task)
+        self._ran.discard(task)
+
     async def _run_job(self, kind: str, make: Callable[[], Awaitable[Any]]) -> Any:
         ok = False
+        task = asyncio.current_task()
+        if task is not None:
+            self._ran.add(task)
         try:
             result = await make()
             ok = True
@@ -192,38 +225,113 @@ class Bridge(QObject):
             log.exception("job %s crashed", kind)
             self.failed.emit(InternalError(type(exc).__name__))
         finally:
-            self._flush_progress()
-            self._job = None
-            if not self._closed:
-                self.busyChanged.emit(False)
-                self.jobFinished.emit(kind, ok)
-                if self._pending_media and self.session is not None:
-                    queued, self._pending_media = self._pending_media, []
-                    QTimer.singleShot(0, lambda: self.add_media(queued))
-                elif ok and kind in ("send", "export"):
-                    self._spawn(self._refresh_credits(), "credits")
+            self._finish(kind, ok, task)
         return None
+
+    def _finish(self, kind: str, ok: bool, task: asyncio.Task[Any] | None) -> None:
+        self._flush_progress()
+        if self._job is task or self._job is None or self._job.done():
+            self._job = None
+        if not self._closed:
+            self.busyChanged.emit(self.busy)
+            self.historyChanged.emit(self.can_undo, self.can_redo)
+            self.jobFinished.emit(kind, ok)
+            if self._pending_media and self.session is not None:
+                queued, self._pending_media = self._pending_media, []
+                QTimer.singleShot(0, lambda: self.add_media(queued))
+            elif ok and kind in ("send", "export"):
+                self._spawn(self._refresh_credits(), "credits")
 
     # --- actions ---------------------------------------------------------------------------------------
 
-    def start(self, choice: str | None = None) -> bool:
-        """Pick the engine (Auto falls back to built-in when the cloud is unreachable) and start a Session."""
-        return self._start_job("start", lambda: self._open(choice or self.settings.engine))
+    def start(self, choice: str | None = None, *, restore: bool = True) -> bool:
+        """Pick the engine (Auto falls back to built-in when the cloud is unreachable) and start a Session:
+        with the last project (``restore``), or a new one (the last is kept in Open Recent)."""
+        return self._start_job("start", lambda: self._open(choice or self.settings.engine, restore))
 
-    async def _open(self, choice: str) -> None:
+    async def _open(self, choice: str, restore: bool = True) -> None:
         if self.session is not None:
             old, self.session = self.session, None
             await old.aclose()
-        self.session = await self._open_session(EngineChoice(choice))
+        if not restore:
+            await asyncio.to_thread(self.recent.keep_file, self.autosave)
+        self.session = await self._open_session(EngineChoice(choice), restore=restore)
         self.engineChanged.emit(engine_label(self.session.backend.kind))
         self.draftChanged.emit(self.session.draft)
+        if self.session.restored:
+            self.projectRestored.emit(self.session.draft.summary())
+
+    def new_project(self) -> bool:
+        """Start over: the current project goes to Open Recent, the same engine starts with nothing."""
+        if self.busy:
+            self.notice.emit(_("Another job is still running. Wait for it or cancel it first."), "warning")
+            return False
+        self._pending_media.clear()
+        return self._start_job("start", self._fresh)
+
+    async def _fresh(self) -> None:
+        old, self.session = self.session, None
+        cloud = old is not None and old.backend.kind is EngineKind.CLOUD
+        if old is not None:
+            if not old.draft.is_empty:
+                await asyncio.to_thread(self.recent.keep, old.draft, old.backend.kind.value)
+            old.clear()
+            await old.aclose()
+        self.session = await self._open_session(EngineChoice.CLOUD if cloud else EngineChoice.BUILTIN,
+                                                restore=False)
+        self.session.clear()
+        self.engineChanged.emit(engine_label(self.session.backend.kind))
+        self.draftChanged.emit(self.session.draft)
+
+    def open_recent(self, path: Path) -> bool:
+        """Open a kept project; the one open now is kept too (and the step can be undone)."""
+        draft = self.recent.load(path)
+        if draft is None or self.session is None:
+            self.notice.emit(_("That project could not be read."), "warning")
+            return False
+        session = self.session
+
+        async def run() -> Draft:
+            if not session.draft.is_empty:
+                await asyncio.to_thread(self.recent.keep, session.draft, session.backend.kind.value)
+            return await session.open_draft(draft)
+
+        if not session.can_edit:
+            self.notice.emit(_("This engine cannot open a kept project."), "warning")
+            return False
+        return self._start_job("add", run)
+
+    def undo(self) -> bool:
+        session = self.session
+        if session is None or not session.can_undo:
+            return False
+        return self._start_job("add", session.undo)
+
+    def redo(self) -> bool:
+        session = self.session
+        if session is None or not session.can_redo:
+            return False
+        return self._start_job("add", session.redo)
+
+    def tune(self, change: MusicChange) -> bool:
+        """A style, level or variation from the controls: like the same words typed."""
+        session = self.session
+        if session is None or not session.can_tune:
+            return False
+        return self._start_job("send", lambda: session.tune(change))
+
+    def set_sound_muted(self, source: str, muted: bool) -> bool:
+        session = self.session
+        if session is None or not session.can_edit:
+            return False
+        return self._start_job("add", lambda: session.set_sound_volume(source, 0.0 if muted else None))
 
     async def _open_session(self, choice: EngineChoice, *, restore: bool = True) -> Session:
         """The one front door (backends.open_session) with the window's notices and autosave."""
         try:
             return await backends.open_session(
                 choice, self.settings, self._sink, notice=lambda text: self.notice.emit(text, "info"),
-                autosave=paths.get().data / "draft.json", reachable=self._reachable, maker=self._maker,
+                autosave=self.autosave, reachable=self._reachable, maker=self._maker,
                 restore=restore)
         except CloudError as err:
             self.failed.emit(err)
@@ -290,12 +398,13 @@ class Bridge(QObject):
             return True
         return False
 
-    def export(self, if_no_music: IfNoMusic = IfNoMusic.ASK) -> bool:
-        """Export the draft; ``if_no_music`` is the person's answer when there is no music yet."""
+    def export(self, if_no_music: IfNoMusic = IfNoMusic.ASK, target: Path | None = None) -> bool:
+        """Export the draft; ``if_no_music`` is the person's answer when there is no music yet, ``target``
+        the file they chose with Save As (else the output folder and the engine's name)."""
         if self.session is None:
             return False
         session = self.session
-        return self._start_job("export", lambda: session.export(if_no_music=if_no_music))
+        return self._start_job("export", lambda: session.export(if_no_music=if_no_music, target=target))
 
     async def _refresh_credits(self) -> None:
         session = self.session

@@ -1,9 +1,9 @@
-"""Where clips come in: drag-and-drop from a file manager, an "Add clips…" dialog, and the clip list.
+"""The project's files: the clip list, the added sound files, an "Add clips…" dialog.
 
-Drops are strict (local files only, always a copy, never a move) and handed on after the event handler
-returns, so a slow or failing file never blocks the drag. The list shows what the engine accepted (the
-draft's video track, with a thumbnail and duration) and one line per rejected file with its reason; the
-reasons come from core (media triage or the engine's probe), never from here.
+Drops are taken by the whole window (``drop_target.WindowDrop``); this panel shows what the engine
+accepted — the draft's clips with a thumbnail and duration, then each added sound file (MP3, WAV…),
+which can be muted or removed — and one line per rejected file with its reason; the reasons come from
+core (media triage or the engine's probe), never from here.
 """
 
 from __future__ import annotations
@@ -12,15 +12,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QIcon,
-    QKeyEvent,
-    QPixmap,
-)
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -39,18 +32,44 @@ from nemo_desktop.core import media
 from nemo_desktop.core.draft import VIDEO, Draft
 from nemo_desktop.core.errors import MediaError
 from nemo_desktop.i18n import _
+from nemo_desktop.ui import theme
+from nemo_desktop.ui.drop_target import local_files
 from nemo_desktop.ui.thumbnails import first_frame
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 REJECTED_ROLE = Qt.ItemDataRole.UserRole + 1
+SOUND_ROLE = Qt.ItemDataRole.UserRole + 2  # an added sound file; its value says whether it is muted
 THUMB = QSize(96, 54)
+SMALL_ICON = 16
 Spawn = Callable[[Awaitable[Any], str], Any]
+__all__ = ["DropZone", "file_filter", "local_files"]
 
 
-def local_files(urls: list[QUrl]) -> tuple[list[Path], int]:
-    """Local paths among dropped URLs, and how many were not local files (web links, remote shares)."""
-    paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile() and u.toLocalFile()]
-    return paths, len(urls) - len(paths)
+def glyph_icon(glyph: str, colour: QColor) -> QIcon:
+    """A small sign drawn in the text colour (the standard speaker icons vanish on a dark palette)."""
+    cell = QPixmap(THUMB)
+    cell.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(cell)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    font = QFont()
+    font.setPixelSize(SMALL_ICON + 4)
+    painter.setFont(font)
+    painter.setPen(colour)
+    painter.drawText(QRect(THUMB.width() - SMALL_ICON - 3 * theme.XS, 0, SMALL_ICON + 2 * theme.XS, THUMB.height()),
+                     Qt.AlignmentFlag.AlignCenter, glyph)
+    painter.end()
+    return QIcon(cell)
+
+
+def small_icon(icon: QIcon) -> QIcon:
+    """A standard icon drawn small inside a thumbnail-sized cell, so a warning line is not a big sign."""
+    cell = QPixmap(THUMB)
+    cell.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(cell)
+    painter.drawPixmap(QPoint(THUMB.width() - SMALL_ICON - theme.XS, (THUMB.height() - SMALL_ICON) // 2),
+                       icon.pixmap(SMALL_ICON, SMALL_ICON))
+    painter.end()
+    return QIcon(cell)
 
 
 def file_filter() -> str:
@@ -63,6 +82,7 @@ class DropZone(QFrame):
 
     filesAdded = Signal(list)
     clipsEdited = Signal(list)
+    soundMuted = Signal(str, bool)  # source, muted
     notice = Signal(str, str)
 
     def __init__(self, spawn: Spawn | None = None, parent: QWidget | None = None) -> None:
@@ -70,18 +90,22 @@ class DropZone(QFrame):
         self._spawn = spawn
         self._thumbs: dict[str, QIcon] = {}
         self._placeholder = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-        self._warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self._warning = small_icon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+        text = self.palette().color(self.palette().ColorRole.Text)
+        self._sound = glyph_icon("♪", text)
+        muted = QColor(text)
+        muted.setAlpha(110)
+        self._muted = glyph_icon("♪", muted)
         self.setObjectName("dropZone")
-        self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_("Clips"))
         self.setAccessibleDescription(_("Drop video clips here. Press Enter to choose files."))
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumHeight(150)
-        self.setStyleSheet("#dropZone { border: 2px dashed palette(mid); border-radius: 8px; }"
-                           "#dropZone[hover=\"true\"] { border-color: palette(highlight); }")
+        self.setMinimumHeight(120)
+        self.setStyleSheet("#dropZone { border: 2px dashed palette(mid); border-radius: 8px; }")
 
-        self.empty_label = QLabel(_("Drop video clips here, or just describe the music you want"))
+        self.empty_label = QLabel(_("Drop video clips (and sound files) anywhere on the window, or just "
+                                    "describe the music you want"))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.list = QListWidget()
@@ -100,13 +124,19 @@ class DropZone(QFrame):
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button = QPushButton(_("Move down"))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
+        self.mute_button = QPushButton(_("Mute"))
+        self.mute_button.setAccessibleName(_("Mute or unmute the selected sound file"))
+        self.mute_button.clicked.connect(self.toggle_mute)
 
         buttons = QHBoxLayout()
+        buttons.setSpacing(theme.XS)
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
-        for b in (self.up_button, self.down_button, self.remove_button):
+        for b in (self.up_button, self.down_button, self.mute_button, self.remove_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.S, theme.S, theme.S, theme.S)
+        layout.setSpacing(theme.S)
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
@@ -115,8 +145,23 @@ class DropZone(QFrame):
     # --- what the list shows ---------------------------------------------------------------------------
 
     def clip_paths(self) -> list[Path]:
+        """The clips (pictures and videos) in timeline order."""
+        return [Path(self.list.item(i).data(PATH_ROLE)) for i in range(self.list.count())
+                if self.list.item(i).data(PATH_ROLE) and self.list.item(i).data(SOUND_ROLE) is None]
+
+    def sound_paths(self) -> list[Path]:
+        """The added sound files, in the order they play."""
+        return [Path(self.list.item(i).data(PATH_ROLE)) for i in range(self.list.count())
+                if self.list.item(i).data(SOUND_ROLE) is not None]
+
+    def all_paths(self) -> list[Path]:
+        """Every file of the project, as the engine keeps them: clips, then sound files."""
         return [Path(self.list.item(i).data(PATH_ROLE)) for i in range(self.list.count())
                 if self.list.item(i).data(PATH_ROLE)]
+
+    def sound_lines(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())
+                if self.list.item(i).data(SOUND_ROLE) is not None]
 
     def rejected_lines(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())
@@ -134,6 +179,15 @@ class DropZone(QFrame):
             item.setIcon(self._thumbs.get(seg.source, self._placeholder))
             self.list.addItem(item)
             self._thumbnail(seg.source)
+        for seg in draft.sound_files():
+            muted = seg.volume == 0
+            state = _("muted") if muted else _("sound")
+            item = QListWidgetItem(self._muted if muted else self._sound,
+                                   f"{seg.name}\n{_duration(seg.duration)} · {state}")
+            item.setData(PATH_ROLE, seg.source)
+            item.setData(SOUND_ROLE, muted)
+            item.setToolTip(seg.source)
+            self.list.addItem(item)
         for item in reversed(rejected):
             self.list.addItem(item)
         self._refresh_empty()
@@ -161,10 +215,14 @@ class DropZone(QFrame):
     def _update_buttons(self) -> None:
         row = self.list.currentRow()
         item = self.list.item(row) if row >= 0 else None
-        clip = item is not None and bool(item.data(PATH_ROLE))
+        sound = item is not None and item.data(SOUND_ROLE) is not None
+        clip = item is not None and bool(item.data(PATH_ROLE)) and not sound
         self.remove_button.setEnabled(item is not None)
         self.up_button.setEnabled(clip and row > 0)
         self.down_button.setEnabled(clip and row < len(self.clip_paths()) - 1)
+        self.mute_button.setVisible(bool(self.sound_paths()))
+        self.mute_button.setEnabled(sound)
+        self.mute_button.setText(_("Unmute") if sound and item is not None and item.data(SOUND_ROLE) else _("Mute"))
 
     def _thumbnail(self, source: str) -> None:
         if source in self._thumbs or self._spawn is None or not source or not Path(source).is_file():
@@ -194,9 +252,21 @@ class DropZone(QFrame):
             self.list.takeItem(row)
             self._refresh_empty()
             return
-        paths = self.clip_paths()
+        paths = self.all_paths()
         del paths[row]
         self.clipsEdited.emit(paths)
+
+    def toggle_mute(self) -> None:
+        item = self.list.currentItem()
+        if item is None or item.data(SOUND_ROLE) is None:
+            return
+        self.soundMuted.emit(str(item.data(PATH_ROLE)), not bool(item.data(SOUND_ROLE)))
+
+    def select_path(self, path: Path) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(PATH_ROLE) and Path(self.list.item(i).data(PATH_ROLE)) == path:
+                self.list.setCurrentRow(i)
+                return
 
     def move_selected(self, step: int) -> None:
         row = self.list.currentRow()
@@ -205,7 +275,7 @@ class DropZone(QFrame):
         if not (0 <= row < len(paths) and 0 <= target < len(paths)):
             return
         paths[row], paths[target] = paths[target], paths[row]
-        self.clipsEdited.emit(paths)
+        self.clipsEdited.emit(paths + self.sound_paths())
 
     def choose_files(self) -> None:
         """The keyboard (and mouse) way in; a blocking dialog, but only ever from a slot, never a coroutine."""
@@ -217,48 +287,13 @@ class DropZone(QFrame):
         self.clear_rejected()
         QTimer.singleShot(0, lambda: self.filesAdded.emit(paths))
 
-    # --- drag and drop ---------------------------------------------------------------------------------
-
-    def _acceptable(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
-        mime = event.mimeData()
-        return mime is not None and mime.hasUrls() and bool(local_files(mime.urls())[0])
-
-    def _set_hover(self, on: bool) -> None:
-        self.setProperty("hover", on)
-        self.style().unpolish(self)
-        self.style().polish(self)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # Qt override
-        if self._acceptable(event):
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-            self._set_hover(True)
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # Qt override
-        if self._acceptable(event):
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-        else:
-            event.ignore()
-
-    def dragLeaveEvent(self, event) -> None:  # Qt override
-        self._set_hover(False)
-        super().dragLeaveEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:  # Qt override
-        self._set_hover(False)
-        if not self._acceptable(event):
-            event.ignore()
-            return
-        paths, skipped = local_files(event.mimeData().urls())
-        event.setDropAction(Qt.DropAction.CopyAction)
-        event.accept()
+    def drop_files(self, paths: list[Path], skipped: int = 0) -> None:
+        """What the window's drop target hands on: local files, and how many items were not."""
         if skipped:
             self.notice.emit(_("{n} dropped item(s) were not local files and were skipped. Download them "
                                "first, then drop the files.").format(n=skipped), "warning")
-        self._hand_on(paths)
+        if paths:
+            self._hand_on(paths)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.hasFocus():

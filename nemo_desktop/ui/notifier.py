@@ -20,16 +20,19 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemT
 from nemo_desktop import backends
 from nemo_desktop.i18n import _
 from nemo_desktop.settings import Settings
+from nemo_desktop.ui import theme
+from nemo_desktop.ui.path_dialog import PathDialog
 
 log = logging.getLogger(__name__)
 Reachability = Callable[[], Awaitable[bool]]
 Spawn = Callable[[Awaitable[Any], str], Any]
-LEVEL_STYLE = {
-    "info": "background:#e8f1fb; color:#1b3a5c; border:1px solid #b6cfe9;",
-    "warning": "background:#fff4d6; color:#5c4300; border:1px solid #e6c66a;",
-    "error": "background:#fde7e7; color:#6b1010; border:1px solid #e3a1a1;",
-    "success": "background:#e6f6ea; color:#174d25; border:1px solid #a8d7b4;",
-}
+
+
+def level_style(level: str) -> str:
+    """The banner's colours for a level, in the window's light or dark scheme."""
+    banner = theme.colours().banner
+    background, text, border = banner.get(level, banner["info"])
+    return f"background:{background}; color:{text}; border:1px solid {border};"
 
 
 async def cloud_reachable(settings: Settings) -> bool:
@@ -52,7 +55,8 @@ class Banner(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.level = ""
         self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(10, 6, 6, 6)
+        self._layout.setContentsMargins(theme.M, theme.XS, theme.XS, theme.XS)
+        self._layout.setSpacing(theme.S)
         self._layout.addWidget(self.label, 1)
         self._actions: list[QPushButton] = []
         self.dismiss = QPushButton(_("Dismiss"))
@@ -73,10 +77,16 @@ class Banner(QFrame):
             self._actions.append(button)
         self.level = level
         self.label.setText(text)
-        self.setStyleSheet(f"#banner {{ {LEVEL_STYLE.get(level, LEVEL_STYLE['info'])} border-radius:6px; }}"
+        self.setStyleSheet(f"#banner {{ {level_style(level)} border-radius:6px; }}"
                            "#banner QLabel { border: none; background: transparent; }")
         self.setAccessibleDescription(text)
         self.show()
+
+    def clear(self, level: str | None = None) -> None:
+        """Hide the banner (only when it shows ``level``, if given)."""
+        if level is None or self.level == level:
+            self.hide()
+            self.level = ""
 
     @property
     def text(self) -> str:
@@ -113,6 +123,7 @@ class Notifier(QObject):
         self._spawn = spawn
         self._open_url = open_url
         self.online: bool | None = None
+        self.path_dialog: PathDialog | None = None
         self._tray: QSystemTrayIcon | None = None
         self._info: Any = None
         if system_monitor:
@@ -156,7 +167,7 @@ class Notifier(QObject):
         if previous == online:
             return
         self.onlineChanged.emit(online)
-        if not online:
+        if not online and previous is True:  # at start the engine's own notice has said it already
             self.banner.show_message(_("You are offline. The built-in engine keeps working without a "
                                        "connection."), "warning")
         elif previous is False:
@@ -169,20 +180,33 @@ class Notifier(QObject):
         folder = path.parent
 
         def open_folder() -> None:
-            self._open_url(QUrl.fromLocalFile(str(folder)))
+            self.open_path(folder, folder=True)
 
         def play() -> None:
-            self._open_url(QUrl.fromLocalFile(str(path)))
+            self.open_path(path, folder=False)
 
         def open_link() -> None:
             self._open_url(QUrl(link))
 
-        text = _("Saved {name} in {folder}.").format(name=path.name, folder=folder)
+        text = _("Saved {name}.").format(name=path.name)  # the chat has the folder; Open folder goes there
         actions = [(_("Open folder"), open_folder), (_("Play"), play)]
         if link:
             actions.append((_("Open in browser"), open_link))
         self.banner.show_message(text, "success", actions)
+        self.banner.setToolTip(str(path))
         self._tray_message(_("Export finished"), text, QSystemTrayIcon.MessageIcon.Information)
+
+    def open_path(self, path: Path, folder: bool) -> bool:
+        """Open a file or folder with the system's program; where there is none (openUrl says False), a
+        dialog shows the path to copy. Returns whether a program took it."""
+        if self._open_url(QUrl.fromLocalFile(str(path))) is not False:
+            return True
+        log.info("no launcher for %s: showing its path", path)
+        if self.path_dialog is not None:
+            self.path_dialog.close()
+        self.path_dialog = PathDialog(path, folder, self.window)
+        self.path_dialog.open()
+        return False
 
     def job_failed(self, text: str) -> None:
         self.banner.show_message(text, "error")

@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
 
 from nemo_desktop.core.events import stage_label
 from nemo_desktop.i18n import _
+from nemo_desktop.ui import theme
 
 STILL_WORKING_AFTER = 15.0  # seconds without progress before saying so
+
+
 def clock(seconds: float) -> str:
     whole = max(0, int(round(seconds)))
     return f"{whole // 60}:{whole % 60:02d}"
@@ -51,13 +54,19 @@ class ProgressPanel(QWidget):
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setAccessibleName(_("Cancel the running job"))
         self.cancel_button.clicked.connect(self.cancelRequested)
+        for widget in (self.bar, self.cancel_button):  # hidden between jobs, but their room is kept: no jump
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
         row = QHBoxLayout()
         row.addWidget(self.stage, 1)
         row.addWidget(self.percent)
         row.addWidget(self.times)
         row.addWidget(self.cancel_button)
+        self.conversation.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.XS)
         layout.addWidget(self.conversation, 1)
         layout.addLayout(row)
         layout.addWidget(self.bar)
@@ -93,6 +102,10 @@ class ProgressPanel(QWidget):
 
     def add_error(self, text: str) -> None:
         self._append(text, colour="#c0392b", prefix="⚠ ")
+
+    def clear(self) -> None:
+        """A new project: a new conversation."""
+        self.conversation.clear()
 
     def lines(self) -> str:
         return self.conversation.toPlainText()

@@ -6,11 +6,12 @@ is decided by core/intents through the Session; this widget only collects words.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from nemo_desktop.i18n import N_, _, current_language
+from nemo_desktop.ui import theme
 
 CHIPS = (
     N_("Calm background music that matches the mood"),
@@ -18,8 +19,9 @@ CHIPS = (
     N_("More energy at the end"),
     N_("Export"),
 )
-# A chip that works in the other language too: people type 导出 in an English UI and "export" in a Chinese one.
-EXTRA_CHIP = {"en": "导出", "zh_CN": "Export"}
+# A chip that works in the other language too: people type 导出 in an English UI. The Chinese UI shows
+# only Chinese (its 导出 chip is the translated "Export").
+EXTRA_CHIP = {"en": "导出"}
 HISTORY_LIMIT = 100
 
 
@@ -66,6 +68,17 @@ class PromptEdit(QPlainTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.End)
         return True
 
+    def event(self, event: QEvent) -> bool:  # Qt override
+        """Ctrl+Z / Ctrl+Shift+Z undo typing while there is typing to undo; otherwise they reach the
+        window and undo the project (the box is emptied after each send)."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            doc = self.document()
+            if ((event.matches(QKeySequence.StandardKey.Undo) and not doc.isUndoAvailable())
+                    or (event.matches(QKeySequence.StandardKey.Redo) and not doc.isRedoAvailable())):
+                event.ignore()
+                return False
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
         key, mods = event.key(), event.modifiers()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -100,21 +113,22 @@ class PromptBox(QWidget):
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         chips = QHBoxLayout()
         self.chips: list[QPushButton] = []
-        for label in [_(text) for text in CHIPS] + [EXTRA_CHIP.get(current_language(), "导出")]:
+        extra = EXTRA_CHIP.get(current_language())
+        for label in [_(text) for text in CHIPS] + ([extra] if extra else []):
             chip = QPushButton(label)
             chip.setObjectName("chip")
             chip.setAccessibleName(_("Suggestion: {text}").format(text=label))
-            chip.setFlat(True)
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
             chip.clicked.connect(lambda _checked=False, t=label: self._send_chip(t))
             chips.addWidget(chip)
             self.chips.append(chip)
         chips.addStretch(1)
-        self.setStyleSheet("QPushButton#chip { border: 1px solid palette(mid); border-radius: 11px;"
-                           " padding: 3px 10px; }"
-                           "QPushButton#chip:focus { border-color: palette(highlight); }")
+        self.send_button.setObjectName("primary")
+        chips.setSpacing(theme.XS)
+        row.setSpacing(theme.S)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.XS)
         layout.addLayout(chips)
         layout.addLayout(row)
         self.setFocusProxy(self.edit)

@@ -27,6 +27,7 @@ from nemo_desktop.core.errors import SettingInvalid
 from nemo_desktop.i18n import N_, _
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
+from nemo_desktop.ui import theme
 
 ENGINE_CHOICES = (("auto", N_("Auto")), ("builtin", N_("Built-in")), ("cloud", N_("NemoVideo cloud")))
 LANGUAGE_CHOICES = (("", N_("System")), ("en", "English"), ("zh_CN", "简体中文"))  # a language's own name
@@ -94,8 +95,9 @@ class SettingsDialog(QDialog):
         self.clear_token.setAccessibleName(_("Sign out and clear the stored token"))
         self.clear_token.clicked.connect(self._clear_token)
         token_row = QHBoxLayout()
-        token_row.addWidget(self.token_status)
+        token_row.addWidget(self.token_status, 1)
         token_row.addWidget(self.clear_token)
+        self._token_state()
 
         self.ffmpeg = QLineEdit(settings.ffmpeg_path)
         self.ffmpeg.setPlaceholderText(_("bundled ffmpeg"))
@@ -107,7 +109,15 @@ class SettingsDialog(QDialog):
         self.error = QLabel("")
         self.error.setStyleSheet("color:#c0392b")
 
+        wide = self.fontMetrics().horizontalAdvance("M" * 32)
+        for field in (self.output, self.token, self.ffmpeg, self.soundfont):
+            field.setMinimumWidth(wide)
+        self.error.setWordWrap(True)
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setContentsMargins(theme.L, theme.L, theme.L, theme.L)
+        form.setHorizontalSpacing(theme.M)
+        form.setVerticalSpacing(theme.S)
         form.addRow(_("Engine:"), self.engine)
         form.addRow(_("Output folder:"), out_row)
         form.addRow(_("Language:"), self.language)
@@ -137,7 +147,14 @@ class SettingsDialog(QDialog):
     def _clear_token(self) -> None:
         self.store.clear()
         self.token.clear()
+        self._token_state()
+
+    def _token_state(self) -> None:
+        """The status line, and Sign out only when there is a stored token to clear (one from the
+        environment cannot be cleared here)."""
         self.token_status.setText(token_status_text(self.store))
+        status = self.store.status()
+        self.clear_token.setEnabled(status.present and status.source != "environment")
 
     def _apply(self) -> None:
         """Check each changed field through the same rules as ``settings set``; the first refusal is shown as

@@ -13,12 +13,15 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPa
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from nemo_desktop.core.draft import AUDIO, TEXT, VIDEO, Draft, MusicInfo, Segment, Track
-from nemo_desktop.i18n import _
+from nemo_desktop.i18n import N_, _
 
 LABEL_W = 64
-RULER_H = 22
+RULER_H = 22  # at least; taller when the font is (the labels must never be clipped)
 ROW_H = 34
 GAP = 6
+MIN_ROWS = 2  # video and audio: room for the music row from the start, so nothing jumps when it comes
+RIGHT = 8  # space after the last second
+KEY_WORDS = {"major": N_("{key} major"), "minor": N_("{key} minor")}
 COLOURS: dict[int, QColor] = {VIDEO: QColor("#4a7fc1"), AUDIO: QColor("#3f9d6b"), TEXT: QColor("#b7813a")}
 MUSIC = QColor("#8a5cc2")
 
@@ -30,7 +33,9 @@ def clock(seconds: float) -> str:
 
 
 def track_label(track: Track) -> str:
-    labels: dict[int, str] = {VIDEO: _("Video"), AUDIO: _("Audio"), TEXT: _("Text")}
+    if track.kind == AUDIO and track.segments and all(s.is_music for s in track.segments):
+        return _("Music")
+    labels: dict[int, str] = {VIDEO: _("Video"), AUDIO: _("Sound"), TEXT: _("Text")}
     return labels.get(track.kind, _("Other"))
 
 
@@ -43,21 +48,30 @@ def music_info(track: Track, seg: Segment) -> MusicInfo | None:
     return MusicInfo.of(seg) if track.kind == AUDIO else None
 
 
-def segment_text(track: Track, seg: Segment) -> str:
-    """The words shown on a segment: the music's style and tempo, else its name."""
+def key_text(key: str) -> str:
+    """ "G major" in the UI's language ("G 大调")."""
+    tonic, _sep, mode = key.partition(" ")
+    return _(KEY_WORDS[mode]).format(key=tonic) if mode in KEY_WORDS else key
+
+
+def segment_text(track: Track, seg: Segment, style_names: dict[str, str] | None = None) -> str:
+    """The words shown on a segment: the music's style (by the engine's name for it in the UI's language),
+    tempo and key, else its name; a muted sound file says so."""
     if is_music(track, seg):
         info = music_info(track, seg)
-        parts = [str(seg.meta.get("style") or seg.name or _("Music")).replace("_", " ")]
+        style = str(seg.meta.get("style") or "")
+        parts = [(style_names or {}).get(style) or (style or seg.name or _("Music")).replace("_", " ")]
         if info is not None and info.bpm:
-            parts.append(f"{round(info.bpm)} BPM")
+            parts.append(f"{round(info.bpm)} BPM")  # a unit the Chinese text keeps too
         if info is not None and info.key:
-            parts.append(info.key)
+            parts.append(key_text(info.key))
         return " · ".join(parts)
-    return seg.name or track_label(track)
+    name = seg.name or track_label(track)
+    return _("{name} (muted)").format(name=name) if seg.volume == 0 else name
 
 
-def segment_tooltip(track: Track, seg: Segment) -> str:
-    lines = [segment_text(track, seg),
+def segment_tooltip(track: Track, seg: Segment, style_names: dict[str, str] | None = None) -> str:
+    lines = [segment_text(track, seg, style_names),
              _("{start} – {end} ({length:.1f} s)").format(start=clock(seg.start), end=clock(seg.end),
                                                           length=seg.duration)]
     info = music_info(track, seg)
@@ -85,25 +99,50 @@ class TimelineView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.draft = Draft()
+        self.style_names: dict[str, str] = {}
         self.setObjectName("timeline")
         self.setAccessibleName(_("Timeline"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
         self._update_description()
+        self.setFixedHeight(self.sizeHint().height())
 
     # --- data ------------------------------------------------------------------------------------------
 
     def set_draft(self, draft: Draft) -> None:
         self.draft = draft
         self._update_description()
-        self.updateGeometry()
+        self.setFixedHeight(self.sizeHint().height())
+        self.update()
+
+    def set_style_names(self, names: dict[str, str]) -> None:
+        """The engine's names for its styles in the UI's language (the music label says them)."""
+        self.style_names = dict(names)
         self.update()
 
     def rows(self) -> list[Track]:
-        """Tracks in the order drawn: video, audio, text, then anything else."""
-        order: dict[int, int] = {VIDEO: 0, AUDIO: 1, TEXT: 2}
-        return sorted(self.draft.tracks, key=lambda t: order.get(t.kind, 3))
+        """Lanes in the order drawn: video, the added sound files, the music, text, then anything else. The
+        audio track is split so the music never covers a sound file."""
+        order: dict[int, int] = {VIDEO: 0, AUDIO: 1, TEXT: 3}
+        lanes: list[tuple[int, Track]] = []
+        for track in self.draft.tracks:
+            if track.kind != AUDIO:
+                lanes.append((order.get(track.kind, 4), track))
+                continue
+            sounds = [s for s in track.segments if not s.is_music]
+            music = [s for s in track.segments if s.is_music]
+            if sounds:
+                lanes.append((1, Track(AUDIO, sounds)))
+            if music:
+                lanes.append((2, Track(AUDIO, music)))
+        return [track for _rank, track in sorted(lanes, key=lambda lane: lane[0])]
+
+    def lane_count(self) -> int:
+        """Rows to make room for: the music's lane is kept from the start, so nothing jumps when it comes."""
+        rows = self.rows()
+        has_music = any(seg.is_music for track in rows for seg in track.segments)
+        return max(MIN_ROWS, len(rows) + (0 if has_music or self.draft.is_empty else 1))
 
     def _update_description(self) -> None:
         if self.draft.is_empty:
@@ -114,20 +153,23 @@ class TimelineView(QWidget):
 
     # --- geometry --------------------------------------------------------------------------------------
 
+    def ruler_height(self) -> int:
+        return max(RULER_H, self.fontMetrics().height() + 10)
+
     def sizeHint(self) -> QSize:
-        return QSize(600, RULER_H + max(1, len(self.draft.tracks)) * (ROW_H + GAP) + GAP)
+        return QSize(600, self.ruler_height() + self.lane_count() * (ROW_H + GAP) + GAP)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(240, RULER_H + ROW_H + 2 * GAP)
+        return QSize(240, self.sizeHint().height())
 
     def _x(self, t: float) -> float:
         duration = self.draft.duration or 1.0
-        return LABEL_W + (self.width() - LABEL_W - 8) * (t / duration)
+        return LABEL_W + (self.width() - LABEL_W - RIGHT) * (t / duration)
 
     def segment_rects(self) -> list[tuple[QRectF, Track, Segment]]:
         out = []
         for row, track in enumerate(self.rows()):
-            y = RULER_H + GAP + row * (ROW_H + GAP)
+            y = self.ruler_height() + GAP + row * (ROW_H + GAP)
             for seg in track.segments:
                 x0, x1 = self._x(seg.start), self._x(seg.end)
                 out.append((QRectF(x0, y, max(2.0, x1 - x0), ROW_H), track, seg))
@@ -150,7 +192,7 @@ class TimelineView(QWidget):
         font = QFont(self.font())
         metrics = QFontMetrics(font)
         for row, track in enumerate(self.rows()):
-            y = RULER_H + GAP + row * (ROW_H + GAP)
+            y = self.ruler_height() + GAP + row * (ROW_H + GAP)
             p.setPen(text_colour)
             p.drawText(QRectF(4, y, LABEL_W - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter, track_label(track))
         for rect, track, seg in self.segment_rects():
@@ -159,10 +201,21 @@ class TimelineView(QWidget):
             p.setBrush(colour)
             p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
             self._ticks(p, rect, track, seg)
-            label = metrics.elidedText(segment_text(track, seg), Qt.TextElideMode.ElideRight, int(rect.width()) - 8)
-            p.setPen(QColor("white"))
-            p.drawText(rect.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+            self._label(p, metrics, rect, segment_text(track, seg, self.style_names), colour)
         self._focus_frame(p)
+
+    def _label(self, p: QPainter, metrics: QFontMetrics, rect: QRectF, text: str, colour: QColor) -> None:
+        """The segment's words on a pill of its own colour, so no cut or bar line runs through them."""
+        label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 14)
+        if not label:
+            return
+        width = metrics.horizontalAdvance(label) + 8
+        pill = QRectF(rect.left() + 3, rect.top() + 3, width, metrics.height() + 2)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour.darker(125))
+        p.drawRoundedRect(pill, 3, 3)
+        p.setPen(QColor("white"))
+        p.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
 
     def _focus_frame(self, p: QPainter) -> None:
         if self.hasFocus():
@@ -170,30 +223,49 @@ class TimelineView(QWidget):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
 
-    def _ruler(self, p: QPainter, colour: QColor) -> None:
+    def ruler_labels(self) -> list[tuple[float, str]]:
+        """(left x, text) of every ruler label drawn: each fits inside the widget and none overlaps the
+        next; the last one is the end of the timeline, right-aligned."""
         duration = self.draft.duration
-        step = ruler_step(duration, self.width() - LABEL_W - 8)
-        p.setPen(QPen(colour, 1))
-        p.drawLine(QPointF(LABEL_W, RULER_H - 1), QPointF(self.width() - 8, RULER_H - 1))
         metrics = QFontMetrics(self.font())
+        step = ruler_step(duration, self.width() - LABEL_W - RIGHT)
+        end_text = clock(duration) if step >= 1 else f"{duration:.1f}"
+        end_x = self.width() - RIGHT - metrics.horizontalAdvance(end_text)
+        out: list[tuple[float, str]] = []
         for i in range(int(math.floor(duration / step)) + 1):
             t = i * step
-            x = self._x(t)
-            p.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H - 1))
             label = clock(t) if step >= 1 else f"{t:.1f}"
-            if x + 2 + metrics.horizontalAdvance(label) <= self.width():  # never a clipped last label
-                p.drawText(QPointF(x + 2, RULER_H - 8), label)
+            x = self._x(t) + 2
+            if x + metrics.horizontalAdvance(label) + metrics.horizontalAdvance("  ") <= end_x:
+                out.append((x, label))
+        out.append((max(float(LABEL_W), end_x), end_text))
+        return out
+
+    def _ruler(self, p: QPainter, colour: QColor) -> None:
+        duration = self.draft.duration
+        height = self.ruler_height()
+        step = ruler_step(duration, self.width() - LABEL_W - RIGHT)
+        p.setPen(QPen(colour, 1))
+        p.drawLine(QPointF(LABEL_W, height - 1), QPointF(self.width() - RIGHT, height - 1))
+        for i in range(int(math.floor(duration / step)) + 1):
+            x = self._x(i * step)
+            p.drawLine(QPointF(x, height - 5), QPointF(x, height - 1))
+        p.drawLine(QPointF(self._x(duration), height - 5), QPointF(self._x(duration), height - 1))
+        baseline = QFontMetrics(self.font()).ascent() + 2
+        for x, label in self.ruler_labels():
+            p.drawText(QPointF(x, baseline), label)
 
     def _ticks(self, p: QPainter, rect: QRectF, track: Track, seg: Segment) -> None:
         """Cut markers on clips; bar (tall) and beat (short) ticks on the music, relative to its start."""
         top, bottom = rect.top(), rect.bottom()
         cuts = seg.meta.get("cuts")
-        if isinstance(cuts, list):
+        if isinstance(cuts, list):  # on the music, only in its lower half: the label sits on top
             p.setPen(QPen(QColor("#ffd54a"), 2))
+            upper = rect.center().y() if is_music(track, seg) else top + 2
             for c in cuts:
                 x = self._x(seg.start + _num(c))
                 if rect.left() < x < rect.right():
-                    p.drawLine(QPointF(x, top + 2), QPointF(x, bottom - 2))
+                    p.drawLine(QPointF(x, upper), QPointF(x, bottom - 2))
         if not is_music(track, seg):
             return
         beats, bars = seg.meta.get("beats"), seg.meta.get("bars")
@@ -220,7 +292,7 @@ class TimelineView(QWidget):
         if ev.type() == ev.Type.ToolTip and isinstance(ev, QHelpEvent):
             hit = self.segment_at(ev.pos().x(), ev.pos().y())
             if hit is not None:
-                QToolTip.showText(ev.globalPos(), segment_tooltip(*hit), self)
+                QToolTip.showText(ev.globalPos(), segment_tooltip(*hit, self.style_names), self)
                 return True
         return super().event(ev)
 

@@ -100,6 +100,24 @@ async def test_removing_or_moving_a_clip_refits_the_same_music(speech_clip: Path
     await session.aclose()
 
 
+async def test_the_chat_says_what_it_could_not_do(downloads: Path) -> None:
+    """A genre we lack is answered with the closest we have, said in the reply; a change that changes nothing
+    is said and not recomposed."""
+    session, events = _session(downloads)
+    await session.start()
+    await session.send("a 6 second jazz track")
+    music = session.draft.music()
+    assert music is not None and music.meta["style"] == "lofi"
+    assert "No jazz style yet — I used" in events.replies()[-1]
+    await session.send("change the style to calm piano")
+    drumless = session.draft.music()
+    assert drumless is not None
+    await session.send("no drums")
+    assert events.replies()[-1] == "There were no drums to remove."
+    assert session.draft.music() is drumless
+    await session.aclose()
+
+
 async def test_music_without_clips_gets_a_plain_picture(downloads: Path) -> None:
     session, _ = _session(downloads)
     await session.start()

@@ -150,11 +150,11 @@ def test_every_control_is_named_and_reachable(window) -> None:
     assert window.timeline.focusPolicy() & Qt.FocusPolicy.TabFocus
     reached = set()
     widget = window.prompt.edit
-    for _ in range(60):
+    for _ in range(200):
         reached.add(widget)
         widget = widget.nextInFocusChain()
     for w in (window.drop_zone, window.timeline, window.prompt.send_button, window.drop_zone.add_button,
-              window.progress.conversation):
+              window.progress.conversation, window.controls.style_box, window.controls.export_button):
         assert w in reached, w
 
 

@@ -23,8 +23,9 @@ def test_prompt_has_focus_and_engine_falls_back_offline(window, qtbot, until, re
     assert reach.calls >= 1
     assert "Built-in" in window.engine_label.text()
     assert window.online_label.text() == "Offline"
-    assert "offline" in window.banner.text.lower()
-    assert "Offline — using the built-in engine." in window.progress.lines()
+    # said once, in one place: the banner (not the chat, not a second "you are offline" banner)
+    assert window.banner.text == "Offline — using the built-in engine."
+    assert "Offline" not in window.progress.lines()
 
 
 def test_back_online_banner(window, until, reach, aloop) -> None:
@@ -49,7 +50,7 @@ def test_drop_is_strict_and_rejects_with_reasons(window, media, tmp_path, until)
     reasons = "\n".join(window.drop_zone.rejected_lines())
     assert "notes.txt" in reasons and "not supported" in reasons
     assert "empty.mp4" in reasons and "empty (0 bytes)" in reasons
-    assert "not local files" in window.progress.lines()  # the web link was named as skipped
+    assert "not local files" in window.banner.text  # the web link was named as skipped
     assert clip.exists() and txt.read_text() == "not a video"  # copy, never move
 
 

@@ -189,14 +189,12 @@ def _walk_back(
 
 
 def _candidates(cleaned: Sequence[float], want_lo: float, want_hi: float) -> np.ndarray:
-    """Base tempos to try: the brief's range widened by 10 % (a preference, not a wall) when there are
-    cuts to follow; without cuts, just the range itself."""
-    lo, hi = want_lo * 0.9, want_hi * 1.1
-    count = 31 if len(cleaned) < 60 else 13
-    if not cleaned:
-        lo, hi = want_lo, want_hi
-        count = 1 if hi - lo < 0.01 else 13
-    return np.linspace(lo, hi, count) if count > 1 else np.array([lo])
+    """Base tempos to try: only inside the brief's range, because the reply states that range (the beats
+    between cuts still bend to reach them); a fixed tempo the person asked for is tried alone."""
+    if want_hi - want_lo < 0.01:
+        return np.array([want_lo])
+    count = (31 if len(cleaned) < 60 else 13) if cleaned else 13
+    return np.linspace(want_lo, want_hi, count)
 
 
 def fit_beats(

@@ -10,7 +10,7 @@ Phrases are found with the same matcher the client actions use (``core/phrases.p
 
 from __future__ import annotations
 
-from nemo_desktop.engine.prompt.brief import MusicBrief, VideoTraits, make_brief, parse_duration_request
+from nemo_desktop.engine.prompt.brief import MusicBrief, VideoTraits, explain, make_brief, parse_duration_request
 from nemo_desktop.engine.prompt.lexicon import mentions_music
 from nemo_desktop.engine.prompt.refine import REFINEMENT_KINDS, Refinement, refine
 
@@ -19,6 +19,7 @@ __all__ = [
     "MusicBrief",
     "Refinement",
     "VideoTraits",
+    "explain",
     "make_brief",
     "mentions_music",
     "parse_duration_request",

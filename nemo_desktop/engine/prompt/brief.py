@@ -8,6 +8,7 @@ this module holds the decisions. Follow-ups to an existing brief are ``refine.py
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -20,15 +21,20 @@ from nemo_desktop.engine.prompt.lexicon import (
     DURATION,
     END_ENERGY,
     FADE_OUT,
+    GENRE_WORDS,
     HALF_MINUTE,
     INSTRUMENT_NAMES,
     INSTRUMENT_WORDS,
+    MISSING_GENRES,
+    MISSING_INSTRUMENTS,
     MOOD_NAMES,
+    MOOD_STYLE,
     MOOD_WORDS,
+    MUSIC_WORDS,
     NO_DRUMS,
     ONE_MINUTE,
     STYLE_NOUNS,
-    STYLE_WORDS,
+    MissingGenre,
 )
 from nemo_desktop.i18n import N_, normalize, tr, typography
 
@@ -84,7 +90,7 @@ class MusicBrief:
         """
         lang = normalize(lang)
         key = tr(N_("{key} major") if self.mode == "major" else N_("{key} minor"), lang).format(key=self.key)
-        parts = [self._name(lang), key, self.tempo_text()]
+        parts = [self.name(lang), key, self.tempo_text()]
         if not self.drums:
             parts.append(tr(N_("no drums"), lang))
         if self.fade_out:
@@ -95,7 +101,7 @@ class MusicBrief:
             parts.append(tr(N_("music {gain}"), lang).format(gain=gain))
         return " · ".join(parts)
 
-    def _name(self, lang: str) -> str:
+    def name(self, lang: str) -> str:
         """What the music is called: mood, style and any instrument the style does not already name."""
         noun = tr(STYLE_NOUNS[self.style], lang) if self.style in STYLE_NOUNS else self.style
         mood = MOOD_NAMES.get(self.mood)  # the neutral mood adds no word
@@ -229,12 +235,62 @@ def asked_bpm(text: str) -> float | None:
     return None
 
 
-def _worded_style(positive: str, instruments: tuple[str, ...]) -> str | None:
-    """The style the words ask for: a style word, else the style of the first instrument named."""
-    style = earliest(STYLE_WORDS, positive)
+def named_genre(positive: str) -> tuple[str | None, MissingGenre | None]:
+    """The genre the words name first: a style of ours, or one we lack (then its closest style of ours)."""
+    best: tuple[int, int, str, MissingGenre | None] | None = None
+    for order, (style, words) in enumerate(GENRE_WORDS.items()):
+        pos = words.position(positive)
+        if pos >= 0 and (best is None or (pos, order) < best[:2]):
+            best = (pos, order, style, None)
+    for order, missing in enumerate(MISSING_GENRES.values(), start=len(GENRE_WORDS)):
+        pos = missing.words.position(positive)
+        if pos >= 0 and (best is None or (pos, order) < best[:2]):
+            best = (pos, order, missing.closest, missing)
+    return (best[2], best[3]) if best else (None, None)
+
+
+def worded_style(positive: str, instruments: tuple[str, ...]) -> str | None:
+    """The style the words ask for, by priority: a genre named (ours or the closest to one we lack), else the
+    style the first instrument named leads, else the style of the mood named; None lets the video decide."""
+    style, _ = named_genre(positive)
     if style is None and instruments:
         style = INSTRUMENT_STYLE[instruments[0]]
+    if style is None:
+        mood = earliest(MOOD_WORDS, positive)
+        style = MOOD_STYLE[mood] if mood else None
     return style
+
+
+_WORDY = re.compile(r"[a-z\u3400-\u9fff]")
+
+
+def explain(prompt: str, brief: MusicBrief, lang: str = "en") -> str:
+    """What the words asked for that we could not do, said plainly ("" when everything was understood):
+    a genre we have no style for, an instrument we cannot play, or words we did not understand at all."""
+    text = (prompt or "").lower()
+    positive = NO_DRUMS.removed_from(text)
+    said: list[str] = []
+    _, missing = named_genre(positive)
+    if missing is not None:
+        said.append(tr(N_("No {genre} style yet — I used {style}."), lang).format(
+            genre=tr(missing.said, lang), style=brief.name(lang)))
+    for instrument in MISSING_INSTRUMENTS.values():
+        if instrument.words.found_in(positive):
+            said.append(tr(N_("No {instrument} among the built-in instruments yet."), lang).format(
+                instrument=tr(instrument.said, lang)))
+    if not said and _WORDY.search(text) and not _understood(text, positive):
+        said.append(tr(N_("I did not find a style, mood or instrument in that, so the music follows the video."),
+                       lang))
+    return typography(normalize(lang)).sentence_gap.join(said)
+
+
+def _understood(text: str, positive: str) -> bool:
+    """Whether any word of ``text`` is one we know about the music."""
+    tables = (GENRE_WORDS, MOOD_WORDS, INSTRUMENT_WORDS)
+    if any(words.found_in(positive) for table in tables for words in table.values()):
+        return True
+    flags = (NO_DRUMS, ADD_DRUMS, DRUMS, FADE_OUT, END_ENERGY, MUSIC_WORDS, HALF_MINUTE, ONE_MINUTE)
+    return any(f.found_in(text) for f in flags) or bool(BPM.search(text) or DURATION.search(text))
 
 
 def _mode(mood: str, spec: Style, worded: bool, traits: VideoTraits | None) -> str:
@@ -280,7 +336,7 @@ def make_brief(prompt: str, traits: VideoTraits | None) -> MusicBrief:
     positive = NO_DRUMS.removed_from(text)
     energy = _energy_of(traits)
     instruments = tuple(k for k, words in INSTRUMENT_WORDS.items() if words.found_in(positive))
-    style = _worded_style(positive, instruments)
+    style = worded_style(positive, instruments)
     worded = style is not None
     if style is None:
         style = _style_from_video(energy, traits, _mode_of(traits))

@@ -10,37 +10,113 @@ zh_CN catalog like every other sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from nemo_desktop.core.phrases import ANYWHERE, Phrases
 from nemo_desktop.i18n import N_
 
+
+@dataclass(frozen=True)
+class MissingGenre:
+    """A kind of music people ask for that we have no style for yet: what we call it and what we use."""
+
+    said: str  # a msgid: "jazz"
+    closest: str  # the style we play instead
+    words: Phrases
+
+
+@dataclass(frozen=True)
+class MissingInstrument:
+    """An instrument people ask for that we cannot play yet."""
+
+    said: str  # a msgid: "saxophone"
+    words: Phrases
+
+
 # --------------------------------------------------------------------------------------- what to play
 
-# Words → style. The order of the keys breaks ties between words found at the same place.
-STYLE_WORDS: dict[str, Phrases] = {
-    "lofi": Phrases(("lo-fi", "lofi", "lo fi", "chillhop", "study beats", "低保真", "慵懒")),
+# Genre names → our style. Only names of kinds of music (moods are MOOD_WORDS): a genre the person names wins
+# over the instruments and the mood they name. The order of the keys breaks ties at the same place.
+GENRE_WORDS: dict[str, Phrases] = {
+    "lofi": Phrases(("lo-fi", "lofi", "lo fi", "chillhop", "study beats", "低保真")),
     "cinematic": Phrases((
-        "epic", "cinematic", "trailer", "dramatic", "heroic", "orchestral", "film score",
-        "史诗", "电影", "大气", "震撼", "磅礴",
+        "cinematic", "trailer", "orchestral", "orchestra", "film score", "movie score", "epic music",
+        "电影", "管弦", "交响",
     )),
     "electronic": Phrases((
-        "electronic", "edm", "techno", "house", "synthwave", "dance", "club",
+        "electronic", "edm", "techno", "house", "synthwave", "electro", "dance music", "club", "trance",
         "电子", "电音", "蹦迪",
     )),
     "ambient": Phrases((
-        "ambient", "atmospheric", "dreamy", "meditation", "meditative", "spacey",
-        "氛围", "空灵", "冥想", "梦幻",
+        "ambient", "atmospheric", "meditation", "meditative", "spacey", "drone", "氛围", "冥想", "空灵",
     )),
-    "acoustic": Phrases(("acoustic", "folk", "travel", "vlog", "travel vlog", "旅行", "旅游", "民谣", "原声")),
-    "upbeat_pop": Phrases((
-        "upbeat", "happy", "cheerful", "fun", "pop", "energetic", "corporate", "business",
-        "欢快", "快乐", "开心", "活泼", "流行", "动感", "企业", "商务", "宣传",
+    "acoustic": Phrases((
+        "acoustic", "folk", "travel", "vlog", "singer-songwriter", "民谣", "原声", "旅行", "旅游", "木吉他",
     )),
-    "calm_piano": Phrases((
-        "calm", "relaxing", "relax", "peaceful", "gentle", "soft", "quiet", "soothing", "sad", "melancholic",
-        "melancholy", "romantic",
-        "平静", "安静", "舒缓", "轻柔", "放松", "伤感", "悲伤", "浪漫", "温柔",
-    )),
+    "upbeat_pop": Phrases(("pop", "k-pop", "kpop", "j-pop", "jpop", "流行")),
+    "calm_piano": Phrases(("piano ballad", "solo piano", "钢琴曲", "钢琴独奏")),
+}
+
+# Genres we have no style for yet → the name we say back and the closest style we have. Said honestly:
+# "No jazz style yet — I used lo-fi."
+MISSING_GENRES: dict[str, MissingGenre] = {
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "metal": MissingGenre(N_("heavy metal"), "upbeat_pop", Phrases((
+        "heavy metal", "metal", "metalcore", "重金属", "金属",
+    ))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "rock": MissingGenre(N_("rock"), "upbeat_pop", Phrases(("rock", "punk", "grunge", "摇滚", "朋克"))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "jazz": MissingGenre(N_("jazz"), "lofi", Phrases(("jazz", "jazzy", "bebop", "swing jazz", "爵士"))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "hip_hop": MissingGenre(N_("hip hop"), "lofi", Phrases((
+        "hip hop", "hip-hop", "hiphop", "rap", "trap", "boom bap", "drill", "嘻哈", "说唱",
+    ))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "rnb": MissingGenre(N_("rhythm and blues"), "lofi", Phrases((
+        "r&b", "rnb", "soul", "neo soul", "节奏布鲁斯", "灵魂乐",
+    ))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "blues": MissingGenre(N_("blues"), "lofi", Phrases(("blues", "bluesy", "蓝调", "布鲁斯"))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "classical": MissingGenre(N_("classical"), "cinematic", Phrases(("classical", "baroque", "symphony", "古典"))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "country": MissingGenre(N_("country"), "acoustic", Phrases(("country", "bluegrass", "乡村"))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "latin": MissingGenre(N_("Latin"), "acoustic", Phrases((
+        "latin", "salsa", "bossa nova", "reggaeton", "reggae", "拉丁", "雷鬼",
+    ))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "funk": MissingGenre(N_("funk"), "upbeat_pop", Phrases(("funk", "funky", "disco", "放克", "迪斯科"))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "corporate": MissingGenre(N_("corporate"), "upbeat_pop", Phrases((
+        "corporate", "business", "commercial", "advertising", "企业", "商务", "宣传", "广告",
+    ))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "chinese": MissingGenre(N_("Chinese traditional"), "calm_piano", Phrases((
+        "chinese traditional", "traditional chinese", "chinese style", "guzheng", "erhu", "dizi", "pipa",
+        "中国风", "古风", "国风", "民乐", "古筝", "二胡", "笛子", "琵琶",
+    ))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "suspense": MissingGenre(N_("suspense"), "cinematic", Phrases((
+        "suspense", "suspenseful", "thriller", "horror", "scary", "creepy", "悬疑", "惊悚", "恐怖",
+    ))),
+    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
+    "kids": MissingGenre(N_("playful kids"), "upbeat_pop", Phrases((
+        "kids", "children", "childrens", "playful", "cartoon", "儿童", "童趣", "卡通", "俏皮",
+    ))),
+}
+
+# The style a mood picks when no genre or instrument is named.
+MOOD_STYLE: dict[str, str] = {
+    "calm": "calm_piano",
+    "sad": "calm_piano",
+    "romantic": "calm_piano",
+    "happy": "upbeat_pop",
+    "energetic": "upbeat_pop",
+    "epic": "cinematic",
+    "chill": "lofi",
+    "neutral": "upbeat_pop",
 }
 
 # Words → mood. The order of the keys breaks ties between words found at the same place.
@@ -50,22 +126,37 @@ MOOD_WORDS: dict[str, Phrases] = {
         "伤感", "悲伤", "忧伤", "难过", "怀旧",
     )),
     "romantic": Phrases(("romantic", "love", "wedding", "浪漫", "爱情", "婚礼", "温柔")),
-    "epic": Phrases(("epic", "cinematic", "heroic", "dramatic", "trailer", "史诗", "震撼", "大气", "磅礴")),
-    "happy": Phrases(("upbeat", "happy", "cheerful", "fun", "joyful", "欢快", "快乐", "开心", "活泼")),
-    "energetic": Phrases(("energetic", "powerful", "intense", "hype", "动感", "激情", "燃")),
+    "epic": Phrases((
+        "epic", "cinematic", "heroic", "dramatic", "trailer", "powerful orchestral", "史诗", "震撼", "大气", "磅礴",
+    )),
+    "happy": Phrases((
+        "upbeat", "happy", "cheerful", "fun", "joyful", "bright", "uplifting", "欢快", "快乐", "开心", "活泼", "愉快",
+    )),
+    "energetic": Phrases(("energetic", "powerful", "intense", "hype", "driving", "动感", "激情", "燃", "劲爆")),
     "chill": Phrases(("chill", "lo-fi", "lofi", "laid back", "laid-back", "慵懒", "低保真")),
     "calm": Phrases((
-        "calm", "relaxing", "relax", "peaceful", "gentle", "soothing",
+        "calm", "relaxing", "relax", "peaceful", "gentle", "soothing", "soft", "quiet", "mellow",
         "平静", "安静", "舒缓", "放松", "轻柔",
     )),
-    "neutral": Phrases(("corporate", "business", "企业", "商务")),
+    "neutral": Phrases(("corporate", "business", "commercial", "企业", "商务")),
 }
 
 INSTRUMENT_WORDS: dict[str, Phrases] = {
-    "piano": Phrases(("piano", "keys", "钢琴")),
-    "guitar": Phrases(("guitar", "guitars", "吉他")),
+    "piano": Phrases(("piano", "keys", "keyboard", "钢琴")),
+    "guitar": Phrases(("guitar", "guitars", "ukulele", "吉他", "尤克里里")),
     "strings": Phrases(("strings", "string", "violin", "cello", "orchestra", "弦乐", "小提琴", "大提琴")),
-    "synth": Phrases(("synth", "synths", "synthesizer", "合成器")),
+    "synth": Phrases(("synth", "synths", "synthesizer", "synthesiser", "合成器")),
+}
+# Instruments we have no voice for yet → the name we say back ("No saxophone yet — …").
+MISSING_INSTRUMENTS: dict[str, MissingInstrument] = {
+    # i18n: an instrument we cannot play yet, in "No {instrument} among the built-in instruments yet."
+    "saxophone": MissingInstrument(N_("saxophone"), Phrases(("saxophone", "sax", "萨克斯"))),
+    # i18n: an instrument we cannot play yet, in "No {instrument} among the built-in instruments yet."
+    "electric_guitar": MissingInstrument(N_("electric guitar"), Phrases((
+        "electric guitar", "distorted guitar", "电吉他"),
+    )),
+    # i18n: an instrument we cannot play yet, in "No {instrument} among the built-in instruments yet."
+    "voice": MissingInstrument(N_("vocals"), Phrases(("vocals", "vocal", "singing", "singer", "人声", "唱歌", "歌声"))),
 }
 
 # "no drums" is read before "drums", and blanked out of the text before looking for what is asked for.

@@ -11,9 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from nemo_desktop.core.phrases import earliest
 from nemo_desktop.engine.music.styles import STYLES
-from nemo_desktop.engine.prompt.brief import INSTRUMENT_STYLE, MusicBrief, asked_bpm, end_boost, make_brief, scale_curve
+from nemo_desktop.engine.prompt.brief import (
+    INSTRUMENT_STYLE,
+    MusicBrief,
+    asked_bpm,
+    end_boost,
+    make_brief,
+    scale_curve,
+    worded_style,
+)
 from nemo_desktop.engine.prompt.lexicon import (
     ADD_DRUMS,
     CALMER,
@@ -30,15 +37,18 @@ from nemo_desktop.engine.prompt.lexicon import (
     SADDER,
     SLOWER,
     STYLE_CHANGE,
-    STYLE_WORDS,
     VARIATION,
 )
 from nemo_desktop.i18n import N_, normalize, tr, typography
 
-REFINEMENT_KINDS = ("tempo", "energy", "drums", "variation", "gain", "style", "remove", "ending", "mood")
+REFINEMENT_KINDS = (
+    "tempo", "calmer", "livelier", "end_energy", "drums", "no_drums_already", "drums_already", "variation", "gain",
+    "style", "remove", "ending", "mood",
+)
 TEMPO_STEP = 1.12  # "faster" multiplies the tempo by this, "slower" divides
 GAIN_STEP_DB = 4.0  # "louder"/"quieter" move the music by this much
 ENERGY_STEP = 0.2  # "more energy"/"calmer" move the brief's energy by this much
+ENERGY_TEMPO = 1.06  # … and the tempo by this factor: calmer is also a little slower
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,14 @@ class Refinement:
 # What each kind of change says, in the person's language.
 _SENTENCES: dict[str, Callable[[MusicBrief, str], str]] = {
     "tempo": lambda b, lang: tr(N_("Tempo now {tempo}."), lang).format(tempo=b.tempo_text()),
-    "energy": lambda b, lang: tr(N_("Energy adjusted."), lang),
+    "calmer": lambda b, lang: tr(N_("Calmer: fewer and softer notes, now {tempo}."), lang).format(
+        tempo=b.tempo_text()),
+    "livelier": lambda b, lang: tr(N_("More energy: busier and stronger, now {tempo}."), lang).format(
+        tempo=b.tempo_text()),
+    "end_energy": lambda b, lang: tr(N_("The ending now builds up."), lang),
     "drums": lambda b, lang: tr(N_("Drums added.") if b.drums else N_("Drums removed."), lang),
+    "no_drums_already": lambda b, lang: tr(N_("There were no drums to remove."), lang),
+    "drums_already": lambda b, lang: tr(N_("The drums are already playing."), lang),
     "variation": lambda b, lang: tr(N_("Here is another variation."), lang),
     "gain": lambda b, lang: tr(N_("Music level {gain} dB."), lang).format(gain=f"{b.music_gain_db:+.0f}"),
     "style": lambda b, lang: tr(N_("Style: {brief}."), lang).format(brief=b.summary(lang)),
@@ -90,29 +106,38 @@ def _tempo(b: MusicBrief, t: str) -> tuple[MusicBrief, str | None]:
     faster = FASTER.found_in(t)
     if not faster and not SLOWER.found_in(t):
         return b, None
-    f = TEMPO_STEP if faster else 1 / TEMPO_STEP
-    lo, hi = b.bpm_range
-    new = (round(min(max(lo * f, 45), 190)), round(min(max(hi * f, 45), 190)))
-    return replace(b, bpm_range=(float(new[0]), float(new[1])), bpm=round(b.bpm * f) if b.bpm else None), "tempo"
+    return _scaled_tempo(b, TEMPO_STEP if faster else 1 / TEMPO_STEP), "tempo"
 
 
 def _drums(b: MusicBrief, t: str) -> tuple[MusicBrief, str | None]:
+    """Drums off or on — and when they already were, say so rather than claim a change."""
     if NO_DRUMS.found_in(t):
-        return replace(b, drums=False), "drums"
+        return replace(b, drums=False), ("drums" if b.drums else "no_drums_already")
     if ADD_DRUMS.found_in(t):
-        return replace(b, drums=True), "drums"
+        return replace(b, drums=True), ("drums_already" if b.drums else "drums")
     return b, None
+
+
+def _scaled_tempo(b: MusicBrief, f: float) -> MusicBrief:
+    """The brief's tempo (range or fixed) times ``f``, kept within 45–190 BPM."""
+    lo, hi = b.bpm_range
+    new = (round(min(max(lo * f, 45), 190)), round(min(max(hi * f, 45), 190)))
+    return replace(b, bpm_range=(float(new[0]), float(new[1])), bpm=round(b.bpm * f) if b.bpm else None)
 
 
 def _energy(b: MusicBrief, t: str) -> tuple[MusicBrief, str | None]:
-    """A stronger ending, or the whole piece more or less intense."""
+    """A stronger ending, or the whole piece more or less intense: denser and louder parts (the composer reads
+    the intensity curve), and a slightly faster tempo unless the person set one — or the reverse."""
     if END_ENERGY.found_in(t):
-        return replace(b, intensity=end_boost(b.intensity)), "energy"
-    if MORE_ENERGY.found_in(t):
-        return replace(b, intensity=scale_curve(b.intensity, 1.3), energy=min(1.0, b.energy + ENERGY_STEP)), "energy"
-    if CALMER.found_in(t):
-        return replace(b, intensity=scale_curve(b.intensity, 0.7), energy=max(0.0, b.energy - ENERGY_STEP)), "energy"
-    return b, None
+        return replace(b, intensity=end_boost(b.intensity)), "end_energy"
+    more = MORE_ENERGY.found_in(t)
+    if not more and not CALMER.found_in(t):
+        return b, None
+    step, curve, tempo = (ENERGY_STEP, 1.3, ENERGY_TEMPO) if more else (-ENERGY_STEP, 0.7, 1 / ENERGY_TEMPO)
+    changed = replace(b, intensity=scale_curve(b.intensity, curve), energy=min(1.0, max(0.0, b.energy + step)))
+    if not asked_bpm(t) and b.bpm is None:
+        changed = _scaled_tempo(changed, tempo)
+    return changed, ("livelier" if more else "calmer")
 
 
 def _ending(b: MusicBrief, t: str) -> tuple[MusicBrief, str | None]:
@@ -142,8 +167,8 @@ _STEPS: tuple[Step, ...] = (_tempo, _drums, _energy, _ending, _gain, _mood)
 
 
 def _new_style(t: str, positive: str) -> str | None:
-    """The style a follow-up names: a style word, else an instrument after "switch to"/"换成"."""
-    style = earliest(STYLE_WORDS, positive)
+    """The style a follow-up names: a genre or a mood, else an instrument after "switch to"/"换成"."""
+    style = worded_style(positive, ())
     if style is None:
         named = [k for k, words in INSTRUMENT_WORDS.items() if words.found_in(positive)]
         style = INSTRUMENT_STYLE[named[0]] if named and STYLE_CHANGE.search(t) else None

@@ -1,0 +1,154 @@
+"""Prompts as people type them → the style, mood, instruments, drums and tempo a person would expect, and an
+honest sentence for what we cannot do (issue 17). Priority: a genre named > instruments > mood > the video."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from nemo_desktop.engine.prompt import VideoTraits, explain, make_brief, refine
+
+TRAITS = VideoTraits(duration=30.0, motion=0.3, cut_rate=6.0, brightness=0.5, warmth=0.0)
+
+
+@dataclass(frozen=True)
+class Expect:
+    style: str
+    mood: str | None = None
+    instruments: tuple[str, ...] | None = None
+    drums: bool | None = None
+    mode: str | None = None
+    bpm: float | None = None
+    says: str | None = None  # a fragment of the honest sentence, "" = nothing to say
+
+
+TABLE: list[tuple[str, Expect]] = [
+    # a genre named wins over the mood and the instruments named with it
+    ("energetic electronic with drums", Expect("electronic", mood="energetic", drums=True, says="")),
+    ("sad cinematic strings", Expect("cinematic", mood="sad", instruments=("strings",), mode="minor", says="")),
+    ("calm electronic", Expect("electronic", mood="calm")),
+    ("happy lo-fi", Expect("lofi", mood="happy", mode="major")),
+    ("epic trailer music", Expect("cinematic", mood="epic", says="")),
+    ("dreamy ambient, no drums", Expect("ambient", drums=False)),
+    ("acoustic folk for a travel vlog", Expect("acoustic")),
+    ("upbeat pop 128 BPM", Expect("upbeat_pop", mood="happy", bpm=128.0)),
+    ("synthwave", Expect("electronic")),
+    ("techno 130 bpm", Expect("electronic", bpm=130.0)),
+    ("solo piano", Expect("calm_piano", instruments=("piano",))),
+    ("orchestral, romantic", Expect("cinematic", mood="romantic", mode="major")),
+    # instruments pick the style they lead when no genre is named, before the mood
+    ("happy guitar", Expect("acoustic", mood="happy", instruments=("guitar",))),
+    ("sad piano", Expect("calm_piano", mood="sad", mode="minor", instruments=("piano",))),
+    ("strings", Expect("cinematic", instruments=("strings",))),
+    ("gentle synth pads", Expect("electronic", mood="calm", instruments=("synth",))),
+    # a mood alone picks its style
+    ("calm", Expect("calm_piano", mood="calm")),
+    ("happy and cheerful", Expect("upbeat_pop", mood="happy")),
+    ("melancholic", Expect("calm_piano", mood="sad", mode="minor")),
+    ("chill", Expect("lofi", mood="chill")),
+    ("epic", Expect("cinematic", mood="epic")),
+    ("energetic", Expect("upbeat_pop", mood="energetic")),
+    # genres we lack: the closest we have, said honestly
+    ("jazz saxophone", Expect("lofi", says="No jazz style yet")),
+    ("heavy metal guitar", Expect("upbeat_pop", instruments=("guitar",), says="No heavy metal style yet")),
+    ("hip hop beat", Expect("lofi", drums=True, says="No hip hop style yet")),
+    ("rock", Expect("upbeat_pop", says="No rock style yet")),
+    ("classical music", Expect("cinematic", says="No classical style yet")),
+    ("country song", Expect("acoustic", says="No country style yet")),
+    ("funky disco", Expect("upbeat_pop", says="No funk style yet")),
+    ("suspense thriller", Expect("cinematic", says="No suspense style yet")),
+    ("corporate presentation", Expect("upbeat_pop", says="No corporate style yet")),
+    ("playful music for kids", Expect("upbeat_pop", says="No playful kids style yet")),
+    ("saxophone", Expect("calm_piano", says="No saxophone among the built-in instruments yet")),
+    # words we do not understand at all: the video decides, and we say so
+    ("asdf qwerty zxcv", Expect("calm_piano", says="I did not find a style")),
+    # Chinese
+    ("欢快的音乐", Expect("upbeat_pop", mood="happy", says="")),
+    ("伤感的钢琴曲", Expect("calm_piano", mood="sad", mode="minor", instruments=("piano",))),
+    ("史诗电影配乐", Expect("cinematic", mood="epic")),
+    ("电子音乐 不要鼓", Expect("electronic", drums=False)),
+    ("放松的低保真", Expect("lofi", mood="calm")),
+    ("爵士乐", Expect("lofi", says="没有爵士")),
+    ("摇滚", Expect("upbeat_pop", says="没有摇滚")),
+    ("中国风古筝", Expect("calm_piano", says="没有中国传统")),
+    ("浪漫的吉他", Expect("acoustic", mood="romantic", instruments=("guitar",))),
+    ("空灵的氛围音乐", Expect("ambient")),
+    ("90拍的民谣", Expect("acoustic", bpm=90.0)),
+]
+
+
+def test_the_table_is_large_and_bilingual() -> None:
+    assert len(TABLE) >= 40
+    assert sum(any("\u4e00" <= ch <= "\u9fff" for ch in p) for p, _ in TABLE) >= 10
+
+
+@pytest.mark.parametrize(("prompt", "want"), TABLE, ids=[p for p, _ in TABLE])
+def test_prompt_reads_as_a_person_means_it(prompt: str, want: Expect) -> None:
+    brief = make_brief(prompt, TRAITS)
+    assert brief.style == want.style, brief
+    if want.mood is not None:
+        assert brief.mood == want.mood, brief
+    if want.instruments is not None:
+        assert brief.instruments == want.instruments, brief
+    if want.drums is not None:
+        assert brief.drums is want.drums, brief
+    if want.mode is not None:
+        assert brief.mode == want.mode, brief
+    if want.bpm is not None:
+        assert brief.bpm == want.bpm and brief.bpm_range == (want.bpm, want.bpm), brief
+    lang = "zh_CN" if any("\u4e00" <= ch <= "\u9fff" for ch in prompt) else "en"
+    said = explain(prompt, brief, lang)
+    if want.says == "":
+        assert said == ""
+    elif want.says is not None:
+        assert want.says in said, said
+
+
+def test_an_honest_answer_names_what_was_used() -> None:
+    brief = make_brief("heavy metal guitar", TRAITS)
+    assert explain("heavy metal guitar", brief) == f"No heavy metal style yet — I used {brief.name('en')}."
+
+
+def test_two_requests_of_different_kinds_get_different_music() -> None:
+    """"energetic electronic" and "欢快的音乐" used to give nearly the same piece."""
+    a, b = make_brief("energetic electronic", TRAITS), make_brief("欢快的音乐", TRAITS)
+    assert (a.style, a.mood) != (b.style, b.mood)
+
+
+def test_refinements_say_only_what_they_did() -> None:
+    drumless = make_brief("calm piano", TRAITS)
+    assert not drumless.drums
+    change = refine(drumless, "no drums")
+    assert change is not None and change.brief == drumless
+    assert change.describe() == "There were no drums to remove."
+    calmer = refine(drumless, "calmer")
+    assert calmer is not None
+    assert calmer.brief.energy < drumless.energy
+    assert calmer.brief.target_bpm() < drumless.target_bpm()
+    assert max(y for _, y in calmer.brief.intensity) < max(y for _, y in drumless.intensity)
+    assert calmer.brief.tempo_text() in calmer.describe()
+    livelier = refine(drumless, "more energy")
+    assert livelier is not None and livelier.brief.target_bpm() > drumless.target_bpm()
+    fixed = make_brief("calm piano 80 BPM", TRAITS)
+    kept = refine(fixed, "calmer")
+    assert kept is not None and kept.brief.bpm == 80.0  # a tempo the person set is theirs
+
+
+@pytest.mark.parametrize(
+    ("prompt", "cuts"),
+    [
+        ("upbeat pop", (3.1, 7.1, 11.9, 15.2)),
+        ("calm piano", (2.3, 9.7, 14.0)),
+        ("energetic electronic with drums", (1.7, 4.1, 6.6, 9.8, 12.5, 16.0, 18.3)),
+        ("lo-fi 90 BPM", (5.0, 10.3)),
+    ],
+)
+def test_the_piece_plays_inside_the_tempo_the_reply_states(prompt: str, cuts: tuple[float, ...]) -> None:
+    """"The brief says 121–127 BPM and the piece plays 120": the tempo fitted to the cuts stays in the range."""
+    from nemo_desktop.engine.music.compose import compose
+
+    brief = make_brief(prompt, VideoTraits(duration=20.0, cut_rate=len(cuts) * 3.0))
+    score = compose(brief, 20.0, cuts, 30.0, 7)
+    lo, hi = brief.bpm_range
+    assert lo - 0.5 <= score.bpm <= hi + 0.5, (brief.tempo_text(), score.bpm)
