@@ -105,3 +105,16 @@ def test_a_users_sf2_plays_the_voices_it_has(tmp_path: Path) -> None:
     spectrum = np.abs(np.fft.rfft(mono * np.hanning(len(mono))))
     assert abs(np.argmax(spectrum) * SR / len(mono) - 441) < 4
     assert spectrum[int(882 * len(mono) / SR)] < 0.01 * spectrum.max()  # a pure sine: the bank's, not a piano
+
+
+def test_a_users_bank_plays_window_by_window(tmp_path: Path) -> None:
+    """soundfont.player is a window player (play_stems' signature) whose windows join into the whole."""
+    path = tmp_path / "mine.sf2"
+    write_bank(path)
+    notes = tuple(Note(0.1 + 0.4 * k, 0.7, ROOT + k, 0.8, "piano") for k in range(6))
+    score = Score(bpm=100, key="A", mode="minor", style="calm_piano", seed=0, duration=3.0, fps=25, beats=(0.0,),
+                  bars=(0.0,), sections=(("main", 0.0, 3.0),), notes={"melody": notes})
+    whole = soundfont.raw_stems(score, path, SR)["melody"]
+    play = soundfont.player(score, path, SR)
+    joined = np.concatenate([play(score, SR, s, min(SR // 3, 3 * SR - s))["melody"] for s in range(0, 3 * SR, SR // 3)])
+    assert joined.tobytes() == whole.tobytes() and np.abs(whole).max() > 0.01

@@ -298,6 +298,12 @@ class StemPlayer:
         self.sr = sample_rate
         self.sampler = Sampler(_shipped_or_none() if bank is None else bank, score, sample_rate, user_bank)
 
+    def __call__(self, score: Score, sample_rate: int, start: int, length: int) -> dict[str, np.ndarray]:
+        """``play_stems``' signature, for whoever takes a window player of any kind (its own score only)."""
+        if score is not self.score or sample_rate != self.sr:
+            raise ValueError("a StemPlayer plays the score and rate it was made for")
+        return self.play(start, length)
+
     def play(self, start: int, length: int) -> dict[str, np.ndarray]:
         """The raw STEMS from sample ``start`` for ``length`` samples (see ``play_stems``)."""
         sampler, sr = self.sampler, self.sr

@@ -18,6 +18,7 @@ import numpy as np
 
 from nemo_desktop.core.errors import NemoError
 from nemo_desktop.engine.music import gm, sampler
+from nemo_desktop.engine.music.finish import finish_stems
 from nemo_desktop.engine.music.score import Score
 from nemo_desktop.engine.music.sf2 import Bank, BankError, read
 from nemo_desktop.i18n import N_
@@ -77,13 +78,25 @@ def _predecode(bank: Bank, score: Score) -> None:
         list(pool.map(bank.read_pcm, sorted(wanted)))
 
 
-def render_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> dict[str, np.ndarray]:
-    """The score's STEMS played by the SoundFont at ``path``: float32 (n, 2), n = round(duration · rate),
-    finished like the shipped instruments' stems (room, balance, ending)."""
+def player(score: Score, path: Path | str, sample_rate: int = 48000) -> sampler.StemPlayer:
+    """A window player of ``score`` on the SoundFont at ``path`` (raw stems, see ``sampler.StemPlayer``); the
+    bank is read and this piece's samples decoded first, so an unusable bank raises SoundFontUnavailable
+    here and not half-way through."""
     path = Path(path).expanduser()
     bank = load(path)
     try:
         _predecode(bank, score)
     except (NemoError, OSError, ValueError) as exc:
         raise SoundFontUnavailable(path, N_("it is not a SoundFont that can be read")) from exc
-    return sampler.render_stems(score, sample_rate, bank, user_bank=True)
+    return sampler.StemPlayer(score, sample_rate, bank, user_bank=True)
+
+
+def raw_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> dict[str, np.ndarray]:
+    """The whole piece's raw (unfinished) stems on the SoundFont at ``path``."""
+    return player(score, path, sample_rate).play(0, int(round(score.duration * sample_rate)))
+
+
+def render_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> dict[str, np.ndarray]:
+    """The score's STEMS played by the SoundFont at ``path``: float32 (n, 2), n = round(duration · rate),
+    finished like the shipped instruments' stems (room, balance, ending)."""
+    return finish_stems(raw_stems(score, path, sample_rate), score, sample_rate)
