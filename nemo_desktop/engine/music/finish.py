@@ -20,7 +20,7 @@ from nemo_desktop.engine.music.styles import STYLES
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}  # send to the room, per stem
 _STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 0.6}  # the balance between stems
 _STEM_WIDTH = {"drums": 0.0, "bass": 0.0, "chords": 1.0, "melody": 0.5}  # the detuned double on the sides
-_SIDE_HIGHPASS = 200.0  # Hz, 24 dB/octave on the side: below ~150 Hz kick, bass and low notes stay centred
+_SIDE_HIGHPASS = 240.0  # Hz, 24 dB/oct on the side: kick, bass, low notes (a sampled piano's too) stay centred
 _PRE_DELAY = 0.022  # seconds before the room answers
 _RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
 

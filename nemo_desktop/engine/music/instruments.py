@@ -394,7 +394,6 @@ class Drums:
             if name not in DRUMS:
                 raise UnknownVoice(name, DRUMS)
             make, alternates = DRUMS[name]
-            self._kit.rng = _rng(777, name, 0)  # its own noise: the same whatever drum renders first
             self.samples[name] = [make(self._kit) for _ in range(alternates)]
         k = self.counter.get(name, 0)
         self.counter[name] = k + 1

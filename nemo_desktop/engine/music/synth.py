@@ -63,6 +63,8 @@ class NumpyPlayer:
         """Place ``notes`` (all of a stem's notes the synth plays, in score order: a drum's alternates cycle
         by count) into the window ``out`` starting at sample ``w0``."""
         w1 = w0 + out.shape[0]
+        if drums:
+            self.drums.counter.clear()  # every window counts the alternates from the piece's first hit
         for note in notes:
             start = int(round(note.start * self.sr))
             if drums:
