@@ -158,10 +158,14 @@ def make_clip(
     preset: str = "ultrafast",
     sources: tuple[str, ...] = SOURCES,
     pix_fmt: str = "yuv420p",
+    gop: int | None = None,
+    x264_params: str | None = None,
 ) -> Made:
     """An H.264 (+AAC) clip of lavfi shots with hard cuts at ``cuts`` (snapped to whole frames).
 
-    ``rotation`` stores a display matrix (coded size stays ``size``, displayed size is turned).
+    ``rotation`` stores a display matrix (coded size stays ``size``, displayed size is turned). ``gop`` is
+    the keyframe interval (default 2 s; 1 = every frame a keyframe); ``x264_params`` e.g. ``scenecut=0``
+    (no keyframe at a cut: the cut sits inside a group of pictures, as fixed-GOP encoders make them).
     """
     path = Path(path)
     total = int(round(duration * fps))
@@ -181,12 +185,48 @@ def make_clip(
         args = [*args[:2], "-filter_complex", ";".join(graph), "-map", "[v]", *args[2:]]
         out = path if not rotation else Path(tmp) / f"r{path.suffix}"
         rate = Fraction(fps).limit_denominator(1001)
+        x264 = ["-x264-params", x264_params] if x264_params else []
         ffmpeg(*args, "-r", f"{rate.numerator}/{rate.denominator}", "-c:v", "libx264", "-preset", preset,
-               "-pix_fmt", pix_fmt, "-g", str(int(fps * 2)), "-frames:v", str(total), str(out))
+               "-pix_fmt", pix_fmt, "-g", str(gop or int(fps * 2)), *x264, "-frames:v", str(total), str(out))
         if rotation:
             ffmpeg("-display_rotation", str(rotation), "-i", str(out), "-c", "copy", str(path))
     w, h = size if rotation % 180 == 0 else (size[1], size[0])
     return Made(path, total / fps, tuple(a / fps for a, _ in shots[1:]), truth, (w, h), fps)
+
+
+def make_dissolve(path: Path, duration: float, fade_at: float, fade: float, cut: float,
+                  size: tuple[int, int] = (320, 180), fps: int = 30,
+                  sources: tuple[str, str, str] = ("testsrc2", "smptebars", "mandelbrot")) -> Made:
+    """Three shots: the first dissolves into the second over ``fade`` seconds from ``fade_at`` (not a
+    hard cut), the third starts with a hard cut at ``cut``; no sound. ``cuts`` holds only the hard cut."""
+    total = int(round(duration * fps))
+    first = int(round((fade_at + fade) * fps))
+    cut_frame = int(round(cut * fps))
+    two = cut_frame - int(round(fade_at * fps))
+    graph = (f"{_source(sources[0], size, fps, first)},format=yuv420p,setsar=1[a];"
+             f"{_source(sources[1], size, fps, two)},format=yuv420p,setsar=1[b];"
+             f"[a][b]xfade=transition=fade:duration={fade}:offset={fade_at}[ab];"
+             f"{_source(sources[2], size, fps, total - cut_frame)},format=yuv420p,setsar=1[c];"
+             "[ab][c]concat=n=2:v=1:a=0[v]")
+    ffmpeg("-filter_complex", graph, "-map", "[v]", "-r", str(fps), "-c:v", "libx264", "-preset", "veryfast",
+           "-pix_fmt", "yuv420p", "-g", str(2 * fps), "-frames:v", str(total), str(path))
+    return Made(Path(path), total / fps, (cut_frame / fps,), size=size, fps=fps)
+
+
+def make_noisy_pan(path: Path, duration: float, cut: float, size: tuple[int, int] = (320, 180),
+                   fps: int = 30) -> Made:
+    """Camera-like footage: a slow pan over a still picture, then a hard cut at ``cut`` to a moving test
+    picture, both with heavy grain (so every picture costs nearly a keyframe's bytes), phone-like fixed
+    one-second GOP, no sound."""
+    total, at = int(round(duration * fps)), int(round(cut * fps))
+    w, h = size
+    grain = "noise=alls=12:allf=t,format=yuv420p,setsar=1"
+    pan = (f"mandelbrot=s={w}x{h}:r={fps},trim=end_frame=1,loop=loop=-1:size=1,scale={2 * w}:{2 * h},"
+           f"scroll=h=0.002:v=0.001,crop={w}:{h},{grain},trim=end_frame={at}[a]")
+    other = f"testsrc2=s={w}x{h}:r={fps},{grain},trim=end_frame={total - at}[b]"
+    ffmpeg("-filter_complex", f"{pan};{other};[a][b]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-c:v", "libx264",
+           "-preset", "veryfast", "-g", str(fps), "-x264-params", "scenecut=0", "-frames:v", str(total), str(path))
+    return Made(Path(path), total / fps, (at / fps,), size=size, fps=fps)
 
 
 def make_image(path: Path, size: tuple[int, int] = (800, 600), source: str = "testsrc2",
@@ -248,6 +288,12 @@ class MediaFactory:
 
     def clip(self, name: str | None = None, suffix: str = ".mp4", **kwargs) -> Made:
         return self._cached(make_clip, name, suffix, **kwargs)
+
+    def dissolve(self, name: str | None = None, **kwargs) -> Made:
+        return self._cached(make_dissolve, name, ".mp4", **kwargs)
+
+    def noisy_pan(self, name: str | None = None, **kwargs) -> Made:
+        return self._cached(make_noisy_pan, name, ".mp4", **kwargs)
 
     def image(self, name: str | None = None, suffix: str = ".png", **kwargs) -> Made:
         return self._cached(make_image, name, suffix, **kwargs)

@@ -1,15 +1,22 @@
 """What happens in the clips, as numbers the composer can follow: hard cuts, motion, light, colour,
 loudness and speech — per clip (cached by content), then laid out on the draft's timeline.
 
-Speed: H.264 must decode every frame anyway, so one ffmpeg process decodes every frame (on its own cores)
-and pipes it to us shrunk to ~120 px wide, where numpy compares whole batches of frames at once — close
-to the bare decode cost, with every cut on its exact frame. A second ffmpeg decodes the sound meanwhile
-(much faster): 16 kHz mono for loudness and Silero VAD, measured while the pictures are still decoding,
-and (with a cache) 48 kHz stereo that the export reuses.
+Speed: a video is read from its compressed stream first (``stream_scan``): one ffmpeg pass lists every
+packet's size and keyframe flag without decoding and decodes only the keyframes; the frames where a shot
+may start (``packets``: keyframes off the encoder's cadence, packets far bigger than those around them, a
+change of size level, regular keyframes that differ like a cut from the picture before) are decoded in
+short windows, where ``find_cuts`` places each cut on its exact frame, as a full decode would. Motion
+between the windows is the packet size scaled by what the windows measured; colour comes from the
+keyframes and windows. Short, intra-only, variable-rate or busy streams (too many windows) are decoded
+frame by frame as before: one ffmpeg pipes every frame shrunk to ~120 px wide for numpy to compare in
+batches. The log says which path ran. A second ffmpeg decodes the sound meanwhile: 16 kHz mono for
+loudness and Silero VAD, measured while the pictures are analysed, and (with a cache) 48 kHz stereo that
+the export reuses.
 
-Rooms: ``curves`` (Curve, loudness), ``results`` (per clip and per timeline), ``scanner`` (the two ffmpeg
-processes over one file), ``cuts`` (where a shot starts, how busy it is), ``clip`` (one file, cached by
-content) and ``timeline`` (the clips laid out on the draft).
+Rooms: ``curves`` (Curve, loudness), ``results`` (per clip and per timeline), ``scanner`` (the pictures and
+the sound of one file), ``packets`` (the compressed stream: candidates and windows), ``stream_scan`` (the
+survey and the windows), ``frames`` (what numpy measures on small frames), ``cuts`` (where a shot starts,
+how busy it is), ``clip`` (one file, cached by content) and ``timeline`` (the clips laid out on the draft).
 """
 
 from nemo_desktop.engine.analysis.clip import analyse_clip

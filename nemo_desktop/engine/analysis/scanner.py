@@ -1,5 +1,6 @@
-"""Two ffmpeg processes over one file: small frames for cuts, motion and colour; the sound for loudness and
-speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, so it is decoded only once)."""
+"""The pictures and the sound of one file, side by side: the pictures from the compressed stream when it
+tells enough (``stream_scan``), else every frame small, for cuts, motion and colour; the sound for
+loudness and speech (16 kHz mono) and, with a cache, for the export (48 kHz stereo, decoded only once)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from nemo_desktop.core.media import Kind
 from nemo_desktop.engine import media_cache, vad
 from nemo_desktop.engine.analysis.curves import Curve, loudness_curve
 from nemo_desktop.engine.analysis.cuts import find_cuts, motion_curve
+from nemo_desktop.engine.analysis.frames import FrameDiffs, colour
+from nemo_desktop.engine.analysis.packets import NoSignal
 from nemo_desktop.engine.analysis.results import ClipAnalysis
+from nemo_desktop.engine.analysis.stream_scan import StreamPictures, StreamScan
 from nemo_desktop.engine.probe import MediaInfo
 from nemo_desktop.tools.ffmpeg import FfmpegReader
 
@@ -55,9 +59,11 @@ class Scanner:
         self.speech_problem: str | None = None
         self.sound_seconds = 0.0
         self._sound_error: BaseException | None = None
-        self._prev: np.ndarray | None = None
-        self._prev_hist: np.ndarray | None = None
+        self._diffs = FrameDiffs()
         self._next_colour = 0.0
+        self.stream: StreamPictures | None = None  # the pictures read from the compressed stream
+        self.frames_read = 0  # small frames ffmpeg piped to us (the full decode: every frame)
+        self.fallback: str | None = None  # why the compressed stream was not enough, if it was not
 
     def run(self) -> ClipAnalysis:
         info = self.info
@@ -125,6 +131,25 @@ class Scanner:
             raise self._sound_error
 
     def _decode_pictures(self) -> None:
+        """From the compressed stream when it tells enough (a small part decoded), else every frame."""
+        info = self.info
+        if info.kind is Kind.VIDEO and info.fps_exact:
+            scan = StreamScan(info.path, self.fps, self._small_size(), self.cancel,
+                              lambda f: self.progress("analyse", f), 1.0 / COLOUR_FPS)
+            try:
+                self.stream = scan.run()
+            except (NoSignal, ToolFailed) as exc:
+                self.frames_read = scan.frames_read
+                self.fallback = str(exc)
+            else:
+                self.frames_read = self.stream.frames_read
+                log.info("%s: pictures from the compressed stream (%d of %d frames decoded, %d windows)",
+                         info.path.name, self.frames_read, self.stream.n, self.stream.windows)
+                return
+            log.info("%s: pictures from a full decode (%s)", info.path.name, self.fallback)
+        self._decode_every_frame()
+
+    def _decode_every_frame(self) -> None:
         info = self.info
         w, h = self._small_size()
         # 120 px frames do not need the deblocking filter: skipping it saves ~10 % of an H.264 decode. One
@@ -201,44 +226,41 @@ class Scanner:
     def _on_frames(self, frames: np.ndarray) -> None:
         """A batch of (k, 3, h, w) YUV frames: luma differences and histograms vectorised over the batch."""
         k = frames.shape[0]
-        y = frames[:, 0].astype(np.int16)
-        bins = (frames[:, 0] >> 3).reshape(k, -1).astype(np.int64) + (np.arange(k) * 32)[:, None]
-        hist = np.bincount(bins.ravel(), minlength=32 * k).reshape(k, 32) / bins.shape[1]
-        if self._prev is not None and self._prev_hist is not None and self._prev.shape == y.shape[1:]:
-            prev_y, prev_h = np.concatenate([self._prev[None], y[:-1]]), np.vstack([self._prev_hist, hist[:-1]])
-            mad = np.abs(y - prev_y).mean(axis=(1, 2))
-            hd = np.abs(hist - prev_h).sum(axis=1) / 2
-        else:
-            mad = np.concatenate([[0.0], np.abs(np.diff(y, axis=0)).mean(axis=(1, 2))])
-            hd = np.concatenate([[0.0], np.abs(np.diff(hist, axis=0)).sum(axis=1) / 2])
+        self.frames_read += k
+        mad, hd = self._diffs.add(frames)
         first = len(self.frame_times)
         times = (first + np.arange(k)) / self.fps
         self.frame_times.extend(times.tolist())
         self.mad.extend(mad.tolist())
         self.hist.extend(hd.tolist())
-        self._prev, self._prev_hist = y[-1], hist[-1]
+        picked = []
         for i, t in enumerate(times):
-            if t + 1e-6 < self._next_colour:
-                continue
-            self._next_colour = t + 1.0 / COLOUR_FPS
-            uf = frames[i, 1].astype(np.float32) - 128.0
-            vf = frames[i, 2].astype(np.float32) - 128.0
-            bright = float(y[i].mean()) / 255.0
-            warm = float(np.clip((vf.mean() - uf.mean()) / 100.0, -1.0, 1.0))
-            sat = float(np.clip(np.sqrt(uf * uf + vf * vf).mean() / 90.0, 0.0, 1.0))
-            self.colour_times.append(float(t))
-            self.colour.append((bright, warm, sat))
+            if t + 1e-6 >= self._next_colour:
+                self._next_colour = t + 1.0 / COLOUR_FPS
+                picked.append(i)
+        if picked:
+            self.colour_times.extend(float(times[i]) for i in picked)
+            self.colour.extend((float(b), float(w), float(s)) for b, w, s in colour(frames[picked]))
+
+    def _cuts_and_motion(self) -> tuple[tuple[float, ...], Curve]:
+        duration = self.info.duration
+        if self.stream is not None:
+            found = self.stream
+            times = (found.first + np.arange(found.n)) / self.fps
+            self.colour_times = [float(times[i]) for i in found.colour_index]
+            self.colour = list(found.colour)
+            cuts = tuple(round(float(times[i]), 4) for i in found.cuts)
+            return cuts, motion_curve(times, found.mad, found.cuts, duration)
+        times = np.asarray(self.frame_times)
+        mad = np.asarray(self.mad)
+        cut_idx = find_cuts(mad, np.asarray(self.hist))
+        return tuple(round(float(times[i]), 4) for i in cut_idx), motion_curve(times, mad, cut_idx, duration)
 
     def _result(self) -> ClipAnalysis:
         info = self.info
         fps = info.fps or 0.0
         duration = info.duration
-        times = np.asarray(self.frame_times)
-        mad = np.asarray(self.mad)
-        hist = np.asarray(self.hist)
-        cut_idx = find_cuts(mad, hist)
-        cuts = tuple(round(float(times[i]), 4) for i in cut_idx)
-        motion = motion_curve(times, mad, cut_idx, duration)
+        cuts, motion = self._cuts_and_motion()
         ct = self.colour_times
         bright = Curve.of(ct, (c[0] for c in self.colour))
         warm = Curve.of(ct, (c[1] for c in self.colour))
