@@ -20,8 +20,8 @@ from scipy import signal
 
 from nemo_desktop.engine.mix import mix, music_only
 from nemo_desktop.engine.music.compose import compose
+from nemo_desktop.engine.music.sampler import render_stems
 from nemo_desktop.engine.music.styles import STYLES
-from nemo_desktop.engine.music.synth import render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 from tests.sound_measures import crest_db, level_gap_db, onset_rate
 

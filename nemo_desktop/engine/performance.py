@@ -1,6 +1,7 @@
-"""Who plays the score: the configured SoundFont when it works, else our own instruments.
+"""Who plays the score: the person's own SoundFont when one is configured and works, else the shipped
+General-MIDI bank with our numpy synth for the voices it keeps (``sampler.py``, ``gm.SAMPLED``).
 
-The synth and the mixer are imported on first use and warmed up in the background when the engine
+The sampler and the mixer are imported on first use and warmed up in the background when the engine
 connects: scipy takes ~0.5 s to import and the first piece another 0.4 s to set up, time that then overlaps
 the clip analysis instead of delaying its start. (Plain import statements, not importlib strings, so that
 PyInstaller still sees them.) A bank that cannot be used is remembered, so the person hears about it once.
@@ -27,7 +28,7 @@ Stems = dict[str, np.ndarray]
 
 
 def synth() -> ModuleType:
-    from nemo_desktop.engine.music import synth as module
+    from nemo_desktop.engine.music import sampler as module
 
     return module
 
@@ -39,12 +40,14 @@ def mixing() -> ModuleType:
 
 
 def warm_up() -> None:
-    """Import the synth and mixer and run them once on two seconds of music: the first real piece then
-    composes in 0.26 s instead of 0.65 s (lazy imports inside scipy, first-call set-up in numpy/pocketfft)."""
+    """Import the sampler and mixer and run them once on two seconds of music: the first real piece then
+    composes in 0.26 s instead of 0.65 s (lazy imports inside scipy, first-call set-up in numpy/pocketfft,
+    the shipped bank's zone table)."""
     with contextlib.suppress(Exception):  # a real error shows up, with its message, on first real use
         brief = make_brief("upbeat pop", VideoTraits(duration=2.0))
         stems = synth().render_stems(compose(brief, 2.0, [1.0], 30.0, 1), SAMPLE_RATE)
         mixing().mix(stems, None, (), SAMPLE_RATE)
+        synth().warm(SAMPLE_RATE)
 
 
 class Performer:

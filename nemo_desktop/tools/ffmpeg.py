@@ -214,6 +214,20 @@ def _widen_pipe(fd: int) -> None:
             fcntl.fcntl(fd, _F_SETPIPE_SZ, PIPE_BYTES)
 
 
+def transcode(args: Sequence[str], data: bytes, *, ffmpeg_path: str | None = None) -> bytes:
+    """Run ffmpeg on ``data`` given on its stdin and return its whole stdout: small in-memory jobs, such as
+    decoding one compressed sample of an .sf3 sound bank. A failure raises ToolFailed."""
+    done = subprocess.run(
+        [find_ffmpeg(ffmpeg_path), "-nostdin", "-hide_banner", "-loglevel", "error", *args],
+        input=data, capture_output=True, env=child_env(), check=False, **no_window(),
+    )
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolFailed(tail[-1] if tail else f"ffmpeg exited with code {done.returncode}")
+    out: bytes = done.stdout
+    return out
+
+
 class FfmpegReader:
     """ffmpeg writing raw data to its stdout, read by a worker thread (blocking reads, no event loop).
 

@@ -16,7 +16,7 @@ from scipy import ndimage
 
 from nemo_desktop.engine.mix import mix
 from nemo_desktop.engine.music.compose import compose
-from nemo_desktop.engine.music.synth import render_stems
+from nemo_desktop.engine.music.sampler import render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
 SR = 48000
@@ -58,7 +58,8 @@ def test_the_detector_sees_a_cut_note_and_passes_a_ramped_one() -> None:
 
 
 @pytest.mark.parametrize(
-    ("prompt", "seed"), [("calm piano", 1), ("upbeat pop", 1), ("epic cinematic", 2), ("electronic", 2)]
+    ("prompt", "seed"),
+    [("calm piano", 1), ("upbeat pop", 1), ("epic cinematic", 2), ("electronic", 2), ("acoustic guitar", 3)],
 )
 def test_no_clicks_in_stems_or_mix(prompt: str, seed: int) -> None:
     duration = 16.0

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nemo_desktop.engine.music import bank, gm, instruments
 from nemo_desktop.engine.music import compose as compose_module
-from nemo_desktop.engine.music import instruments, soundfont
 from nemo_desktop.engine.music.instruments import DRUMS, VOICES, Drums, UnknownVoice, Voices
 from nemo_desktop.engine.music.parts.accents import PERCUSSIVE
 from nemo_desktop.engine.music.score import Note, Score
@@ -43,13 +43,42 @@ def test_every_voice_a_piece_can_name_is_registered() -> None:
     assert drums <= set(DRUMS)
 
 
-def test_the_soundfont_maps_exactly_the_registered_voices() -> None:
-    assert set(soundfont.GM_PROGRAMS) == set(VOICES)
-    assert set(soundfont.GM_DRUMS) == set(DRUMS)
-    with pytest.raises(UnknownVoice):
-        soundfont._gm_program("theremin")
-    with pytest.raises(UnknownVoice):
-        soundfont._gm_drum("cowbell")
+def test_every_voice_has_a_general_midi_program_and_the_bank_holds_the_sampled_ones() -> None:
+    """A user's bank can play every voice; the shipped bank holds every voice it plays by default."""
+    assert set(VOICES) <= set(gm.PROGRAMS)
+    assert set(gm.DRUM_KEYS) == set(DRUMS)
+    assert gm.SAMPLED <= set(gm.PROGRAMS)
+    presets = bank.shipped().presets
+    for name in gm.SAMPLED:
+        assert presets.get((0, gm.PROGRAMS[name])), name
+    kit = presets[(gm.DRUM_BANK, gm.DRUM_KIT)]
+    for name, key in gm.DRUM_KEYS.items():
+        assert any(z.keys[0] <= key <= z.keys[1] for z in kit), name
+
+
+def test_the_numpy_piano_decays_like_a_piano() -> None:
+    """Held, it falls ≥ 20 dB within 4 s (its sample is 3.2 s: by then), higher notes faster; its upper
+    partials die before the fundamental (the spectrum darkens as it rings)."""
+    sr = 48000
+    voices = Voices(sr, 0.5)
+
+    def level(x: np.ndarray, at: float) -> float:
+        seg = x[int(at * sr) : int((at + 0.1) * sr)].astype(np.float64)
+        return float(10 * np.log10(np.mean(seg**2)))
+
+    falls = {}
+    for pitch in (48, 60, 72):
+        x = voices.get("piano", pitch, 4.0)
+        falls[pitch] = level(x, 0.0) - level(x, 3.0)
+    assert falls[60] >= 20 and falls[48] < falls[60] < falls[72], falls
+    x = voices.get("piano", 60, 4.0)
+
+    def brightness(seg: np.ndarray) -> float:
+        spec = np.abs(np.fft.rfft(seg * np.hanning(len(seg))))
+        f = np.fft.rfftfreq(len(seg), 1 / sr)
+        return float((spec * f).sum() / spec.sum())
+
+    assert brightness(x[int(2.0 * sr) : int(2.2 * sr)]) < 0.8 * brightness(x[int(0.05 * sr) : int(0.25 * sr)])
 
 
 def test_an_unknown_voice_raises_instead_of_playing_a_piano() -> None:

@@ -8,8 +8,8 @@ from scipy import signal
 
 from nemo_desktop.engine.mix import music_only
 from nemo_desktop.engine.music.compose import compose
+from nemo_desktop.engine.music.sampler import render_stems
 from nemo_desktop.engine.music.styles import STYLES
-from nemo_desktop.engine.music.synth import render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
 SR = 48000

@@ -8,7 +8,7 @@ import numpy as np
 
 from nemo_desktop.engine.mix import mix
 from nemo_desktop.engine.music.compose import Note, Score, compose
-from nemo_desktop.engine.music.synth import STEMS, render_stems
+from nemo_desktop.engine.music.sampler import STEMS, render_stems
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
 SR = 48000

@@ -62,6 +62,24 @@ def test_the_wheel_carries_the_speech_model_and_its_licence(wheel: Path) -> None
     assert "nemo_desktop/locale/zh_CN/LC_MESSAGES/nemo_desktop.mo" in names
 
 
+def test_the_wheel_carries_the_instrument_bank_and_its_licence(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in ("resources/bank/gm_bank.npy", "resources/bank/gm_bank.json",
+                 "resources/licenses/fluidr3mono/copyright", "resources/licenses/fluidr3mono/SOURCE"):
+        assert f"nemo_desktop/{name}" in names, name
+
+
+def test_a_fresh_install_plays_the_shipped_bank(fresh: Path) -> None:
+    """Imported from the installed wheel (not this checkout), the default instruments load the bank."""
+    code = ("import nemo_desktop.engine.music.bank as b; bank = b.load(); "
+            "print(b.SHIPPED_DIR, len(bank.presets), bank.read_pcm(bank.presets[(0, 0)][0].sample).size)")
+    run = subprocess.run([str(fresh / "bin" / "python"), "-c", code], capture_output=True, text=True,
+                         env=fresh_env(fresh.parent / "home"), cwd=fresh.parent, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.split()
+    assert Path(out[0]).is_relative_to(fresh) and int(out[1]) >= 20 and int(out[2]) > 1000
+
+
 def high_band(x: np.ndarray) -> np.ndarray:
     """12–18 kHz of the mono sum: espeak-ng speaks at 22.05 kHz, so only the music sounds up there."""
     sos = signal.butter(6, [12000 / (SR / 2), 18000 / (SR / 2)], btype="band", output="sos")

@@ -29,7 +29,7 @@ _BUS_THRESHOLD_DB = -18.0  # the bus compressor's threshold (RMS over ~10 ms, dB
 _BUS_RATIO = 2.0
 _BUS_ATTACK = 0.03  # seconds: slow enough to let every attack through
 _BUS_RELEASE = 0.3
-_SIDE_HIGHPASS = 200.0  # Hz, 24 dB/octave on the side: below ~150 Hz kick, bass and low notes stay centred
+_SIDE_HIGHPASS = 240.0  # Hz, 24 dB/oct on the side: kick, bass, low notes (a sampled piano's too) stay centred
 _PRE_DELAY = 0.022  # seconds before the room answers
 _RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
 
