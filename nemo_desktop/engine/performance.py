@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,9 @@ import numpy as np
 
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.music.compose import Score, compose
+from nemo_desktop.engine.music.windows import Play
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
+from nemo_desktop.engine.stem_store import StemStore
 
 if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is configured
     from nemo_desktop.engine.music.soundfont import SoundFontUnavailable
@@ -47,27 +51,41 @@ def warm_up() -> None:
         mixing().mix(stems, None, (), SAMPLE_RATE)
 
 
+def _slices(raw: Stems) -> Play:
+    """A ``Play`` over stems played whole (the SoundFont's: its synth carries state from note to note)."""
+
+    def play(_score: Score, _sample_rate: int, start: int, length: int) -> Stems:
+        return {name: x[start : start + length] for name, x in raw.items()}
+
+    return play
+
+
 class Performer:
-    """Plays scores into stems; ``take_problem`` hands over (once) why the configured bank was not used."""
+    """Plays scores into stems on disk; ``take_problem`` hands over (once) why the configured bank was not
+    used."""
 
     def __init__(self, soundfont: str = "") -> None:
         self.soundfont = (soundfont or "").strip()
         self._problem: SoundFontUnavailable | None = None
         self._told = False
 
-    def play(self, score: Score) -> Stems:
+    def player(self, score: Score) -> Play:
+        """Who plays ``score``, as a window player of raw stems: the configured bank, else our synth."""
         if self.soundfont:
             from nemo_desktop.engine.music import soundfont
 
             try:
-                stems: Stems = soundfont.render_stems(score, self.soundfont, SAMPLE_RATE)
-                return stems
+                return _slices(soundfont.raw_stems(score, self.soundfont, SAMPLE_RATE))
             except soundfont.SoundFontUnavailable as err:
                 log.warning("SoundFont not used: %s", err)
                 if not self._told:
                     self._problem = err
-        own: Stems = synth().render_stems(score, SAMPLE_RATE)
+        own: Play = synth().play_stems
         return own
+
+    def play(self, score: Score, cache_dir: Path | None, cancel: threading.Event | None = None) -> StemStore:
+        """The finished stems of ``score``, played and finished a window at a time into the cache."""
+        return StemStore.render(score, self.player(score), SAMPLE_RATE, cache_dir, cancel)
 
     def take_problem(self) -> SoundFontUnavailable | None:
         problem, self._problem = self._problem, None

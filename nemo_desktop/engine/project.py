@@ -19,9 +19,10 @@ from nemo_desktop.core.events import ProgressFn, no_progress
 from nemo_desktop.engine import analysis
 from nemo_desktop.engine.demo import make_plain_visual
 from nemo_desktop.engine.music.compose import Score, compose
-from nemo_desktop.engine.performance import Performer, Stems
+from nemo_desktop.engine.performance import Performer
 from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.prompt import MusicBrief, VideoTraits
+from nemo_desktop.engine.stem_store import StemStore
 from nemo_desktop.engine.timeline import build_draft
 from nemo_desktop.engine.worker import CancelToken, Worker
 from nemo_desktop.settings import Settings
@@ -31,12 +32,13 @@ log = logging.getLogger(__name__)
 
 @dataclasses.dataclass
 class Music:
-    """The piece under the draft: what was asked (brief), its seed, the score and the played stems."""
+    """The piece under the draft: what was asked (brief), its seed, the score and the played stems (on
+    disk, read a block at a time)."""
 
     brief: MusicBrief
     seed: int
     score: Score
-    stems: Stems
+    stems: StemStore
 
 
 def brief_to_meta(brief: MusicBrief) -> dict[str, Any]:
@@ -193,9 +195,9 @@ class Project:
         fps = float(self.draft.meta.get("fps") or 30.0)
         cuts = result.cuts if result is not None else ()
 
-        def work(_token: CancelToken) -> Music:
+        def work(token: CancelToken) -> Music:
             score = compose(brief, duration, cuts, fps, seed)
-            return Music(brief, seed, score, self.performer.play(score))
+            return Music(brief, seed, score, self.performer.play(score, self.cache, token))
 
         music = await self.worker.run(work)
         self.brief, self.music = brief, music

@@ -116,6 +116,12 @@ def _bank(path: Path, sample_rate: int) -> tuple[_Synth, int]:
 def render_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> dict[str, np.ndarray]:
     """The score's STEMS played by the SoundFont at ``path``: float32 (n, 2), n = round(duration · rate),
     finished like the built-in instruments' stems (room, balance, ending)."""
+    return finish_stems(raw_stems(score, path, sample_rate), score, sample_rate)
+
+
+def raw_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> dict[str, np.ndarray]:
+    """The score's STEMS played by the SoundFont, levelled but not finished (the whole piece at once:
+    tinysoundfont's voices carry state from note to note)."""
     path = Path(path).expanduser()
     n = int(round(score.duration * sample_rate))
     with _lock:
@@ -124,7 +130,7 @@ def render_stems(score: Score, path: Path | str, sample_rate: int = 48000) -> di
             stem: _levelled(_play(synth, sfid, score.notes.get(stem, ()), stem == "drums", n, sample_rate), stem)
             for stem in STEMS
         }
-    return finish_stems(stems, score, sample_rate)
+    return stems
 
 
 def _levelled(x: np.ndarray, stem: str, block: int = 4800) -> np.ndarray:
