@@ -195,6 +195,7 @@ def duck_gain(
     merged span's own entry of ``depths``), raised-cosine ramps in and out; where ramps of two spans
     overlap, the deeper duck wins."""
     depth = np.zeros(n, dtype=np.float64)
+    lo, hi = n, 0  # the stretch any span touches: only there is the gain below 1
     t0, t_end = first / sample_rate, (first + n) / sample_rate
     for k, (s, e) in enumerate(merge_speech(speech)):
         if e + DUCK_RELEASE <= t0 or s - DUCK_ATTACK >= t_end:
@@ -209,7 +210,11 @@ def duck_gain(
         d = np.interp(t, xs, [0.0, 1.0, 1.0, 0.0])
         d = (0.5 - 0.5 * np.cos(np.pi * d)) * -db
         depth[i0 - first : i1 - first] = np.maximum(depth[i0 - first : i1 - first], d)
-    return 10 ** (-depth / 20)
+        lo, hi = min(lo, i0 - first), max(hi, i1 - first)
+    gain = np.ones(n)
+    if hi > lo:
+        gain[lo:hi] = 10 ** (-depth[lo:hi] / 20)
+    return gain
 
 
 def voice_relative_depths(

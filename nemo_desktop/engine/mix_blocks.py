@@ -1,8 +1,8 @@
 """The mix a block at a time, in passes over the music and the clip sound read from disk, so memory stays
 the same at any length (``mix.py`` holds the pieces: ducking, loudness, the true-peak limiter).
 
-1. Measure (only when there is speech over clip sound): the clip's and the music's K-weighted 100 ms
-   energies, from which each voice's own loudness and the duck under it are set.
+1. Measure (only when there is speech over clip sound): each voice's own loudness and the music's under
+   it, span by span, from which the duck under that voice is set.
 2. Measure the programme (music at its level, ducked, plus the clip sound, edges faded): its integrated
    loudness, gated from the step energies.
 3. Gain to the target, then the look-ahead true-peak limiter over each block with a margin on both sides
@@ -96,21 +96,25 @@ def _has_sound(clip: Reader, n: int) -> bool:
     return any(float(np.max(np.abs(clip(a, min(BLOCK, n - a))), initial=0.0)) > _CLIP_FLOOR for a in _spans(n, BLOCK))
 
 
+def _span_loudness(read: Reader, first: int, last: int, sample_rate: int, scale: float = 1.0) -> float:
+    """Integrated loudness of samples ``first`` … ``last`` of a source, read a block at a time."""
+    meter = LoudnessMeter(sample_rate)
+    for a in range(first, last, BLOCK):
+        meter.feed(read(a, min(BLOCK, last - a)) * np.float32(scale))
+    return meter.integrated()
+
+
 def _voice_depths(prog: Programme) -> list[float]:
-    """``mix.voice_relative_depths`` from block-wise step energies: per merged span, the duck that puts the
-    music VOICE_CLEARANCE_DB under that voice (within DUCK_RANGE_DB; DUCK_DB where it cannot be measured)."""
+    """``mix.voice_relative_depths``, a span at a time: per merged speech span, the duck that puts the
+    music VOICE_CLEARANCE_DB under that voice's own loudness (within DUCK_RANGE_DB; DUCK_DB where it
+    cannot be measured). Only the spans are read."""
     assert prog.music is not None and prog.clip is not None
-    voice, music = LoudnessMeter(prog.sr), LoudnessMeter(prog.sr)
-    for a in _spans(prog.n, BLOCK):
-        count = min(BLOCK, prog.n - a)
-        voice.feed(prog.clip(a, count))
-        music.feed(prog.music(a, count) * prog.music_gain)
-    step = voice.step
     deepest, gentlest = m.DUCK_RANGE_DB
     depths: list[float] = []
     for s, e in m.merge_speech(prog.speech):
-        first, last = int(np.ceil(s * prog.sr / step)), int(e * prog.sr // step)
-        said, under = voice.integrated(first, last), music.integrated(first, last)
+        first, last = max(0, int(s * prog.sr)), min(prog.n, int(e * prog.sr))
+        said = _span_loudness(prog.clip, first, last, prog.sr)
+        under = _span_loudness(prog.music, first, last, prog.sr, float(prog.music_gain))
         if not np.isfinite(said):
             depths.append(m.DUCK_DB)
         elif not np.isfinite(under):
