@@ -69,7 +69,8 @@ def _mix_to_wav(
     clip = audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work)
     writer = audio_io.WavWriter(wav, music.stems.n, SAMPLE_RATE)
     try:
-        mix_blocks.mix_into(writer, music.stems.music, clip.read, music.stems.n, speech, SAMPLE_RATE, gain)
+        mix_blocks.mix_into(writer, music.stems.music, clip.read, music.stems.n, speech, SAMPLE_RATE, gain,
+                            cancel)
         writer.close()
     except BaseException:
         writer.abort()

@@ -13,11 +13,13 @@ the same at any length (``mix.py`` holds the pieces: ducking, loudness, the true
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
 
+from nemo_desktop.core.errors import Cancelled
 from nemo_desktop.engine import mix as m
 from nemo_desktop.engine.loudness import LoudnessMeter, gated
 
@@ -72,13 +74,16 @@ class Programme:
     the clip sound, edges faded."""
 
     def __init__(self, music: Reader | None, clip: Reader | None, n: int, speech: Sequence[tuple[float, float]],
-                 sample_rate: int, music_gain_db: float) -> None:
+                 sample_rate: int, music_gain_db: float, cancel: threading.Event | None = None) -> None:
         self.music, self.clip, self.n, self.sr = music, clip, n, sample_rate
+        self.cancel = cancel
         self.speech = list(speech)
         self.music_gain = np.float32(10 ** (music_gain_db / 20))
         self.depths: list[float] | None = None
 
     def __call__(self, first: int, count: int) -> np.ndarray:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled()
         out = self.music(first, count) if self.music is not None else np.zeros((count, 2), np.float32)
         if self.clip is not None:
             out *= self.music_gain
@@ -149,12 +154,13 @@ def _limited_pass(prog: Programme, gain: float, sink: Sink) -> float:
 
 def mix_into(
     sink: Sink, music: Reader | None, clip: Reader | None, n: int, speech: Sequence[tuple[float, float]],
-    sample_rate: int = 48000, music_gain_db: float = 0.0,
+    sample_rate: int = 48000, music_gain_db: float = 0.0, cancel: threading.Event | None = None,
 ) -> None:
-    """Write the final programme (n samples, −16 LUFS, ≤ −1 dBTP, the music ducked under speech) to ``sink``."""
+    """Write the final programme (n samples, −16 LUFS, ≤ −1 dBTP, the music ducked under speech) to ``sink``;
+    ``cancel`` is checked before every block of the programme."""
     if clip is not None and not _has_sound(clip, n):
         clip = None
-    prog = Programme(music, clip, n, speech, sample_rate, music_gain_db)
+    prog = Programme(music, clip, n, speech, sample_rate, music_gain_db, cancel)
     target = m.TARGET_LUFS if clip is not None else m.TARGET_LUFS + min(music_gain_db, 0.0)
     if clip is not None and music is not None and speech:
         prog.depths = _voice_depths(prog)

@@ -73,8 +73,11 @@ def _double(x: np.ndarray, sr: int, rate: float, offset: int = 0) -> np.ndarray:
     """A doubled take of mono ``x`` (which starts at sample ``offset`` of the piece): 16 ms late, its delay
     swept ±2 ms by a slow sine (a few cents of drift, like a second player)."""
     n = len(x)
-    phase = np.arange(offset, offset + n, dtype=np.float64) * (rate / sr) % 1.0  # exact at any length
-    delay = np.sin(phase.astype(np.float32) * np.float32(2 * np.pi))
+    start = offset * rate / sr % 1.0  # the sweep's phase at the window's first sample, exact at any length
+    delay = np.arange(n, dtype=np.float32) * np.float32(rate / sr)
+    delay += np.float32(start)
+    delay *= np.float32(2 * np.pi)
+    np.sin(delay, out=delay)
     delay *= np.float32(0.002 * sr)
     delay += np.float32(0.016 * sr)  # samples
     whole = delay.astype(np.int32)
