@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from nemo_desktop.core.errors import Cancelled
+from nemo_desktop.engine import heap
 from nemo_desktop.engine import mix as m
 from nemo_desktop.engine.loudness import LoudnessMeter, gated
 
@@ -149,6 +150,7 @@ def _limited_pass(prog: Programme, gain: float, sink: Sink) -> float:
         out = m.limit(x, sample_rate=prog.sr)[a - lo : b - lo]
         meter.feed(out)
         sink.write(out)
+    heap.trim()
     return gated(meter.steps())
 
 
@@ -165,6 +167,7 @@ def mix_into(
     if clip is not None and music is not None and speech:
         prog.depths = _voice_depths(prog)
     loud = _loudness(prog, n, sample_rate)
+    heap.trim()
     if not np.isfinite(loud):
         _limited_pass(prog, 1.0, sink)
         return

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from nemo_desktop.core.errors import Cancelled
+from nemo_desktop.engine import heap
 from nemo_desktop.engine.audio_io import read_frames
 from nemo_desktop.engine.music.score import STEMS, Score
 from nemo_desktop.engine.music.windows import Play, finished_windows
@@ -59,6 +60,8 @@ class StemStore:
                     store.peaks[name] = max(store.peaks[name], float(np.max(np.abs(x), initial=0.0)))
                     total += x
                 store.peaks["music"] = max(store.peaks["music"], float(np.max(np.abs(total), initial=0.0)))
+                del window, total
+                heap.trim()  # the window's buffers, given back before the next is made
         except BaseException:
             store.close()
             raise
