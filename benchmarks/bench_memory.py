@@ -10,6 +10,11 @@ to scale and re-encode to 1080p (x264 joins the process tree). Each ``make`` run
 cold cache; the resident memory of the whole process tree (psutil, children recursively, every ~50 ms) is
 summed and its peak kept. Issue 16/18's bound: peak ≤ 600 MB at any length, time linear in length (10 min
 ≤ 10 × the 60 s time, 30 min ≤ 30 ×).
+
+Measured 2026-12-02 with --stems on the shared 2-core machine (load average ~10, so times are noisy):
+whole-programme buffers: 60 s 434 MB / 8.7 s, 10 min 2622 MB / 128 s (×14.7), 30 min 7504 MB / 740 s (×84.9);
+windows and blocks:      60 s 335 MB / 15.1 s, 10 min 340 MB / 89.7 s (×5.96), 30 min 363 MB / 323 s (×21.4);
+60 s 640×360 re-encoded to 1080p: 732 MB before, 521 MB after (x264 at 1080p is ~150–250 MB of it).
 """
 
 from __future__ import annotations
