@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +20,9 @@ import numpy as np
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.events import ProgressFn
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
-from nemo_desktop.engine import audio_io, media_cache, render
+from nemo_desktop.engine import audio_io, media_cache, mix_blocks, render
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
-from nemo_desktop.engine.performance import mixing, synth
+from nemo_desktop.engine.performance import synth
 from nemo_desktop.engine.project import Music, Project
 
 log = logging.getLogger(__name__)
@@ -38,34 +40,51 @@ async def export(project: Project, draft: Draft, dest_dir: Path, progress: Progr
         log.warning("export without speech ducking: %s", found.speech_problem)
     progress("mix", 0.0)
     cache, worker = project.cache, project.worker
-    clip_audio = await worker.run(lambda cancel: audio_io.timeline_audio(draft, SAMPLE_RATE, cancel, cache))
-    music = project.music
-    if draft.music() is not None and music is not None:
-        gain = float(music.brief.music_gain_db)
-        final = await worker.run(lambda _token: mixing().mix(music.stems, clip_audio, speech, SAMPLE_RATE, gain))
-    else:
-        final = clip_audio
-    progress("mix", 1.0)
-    wav = media_cache.mix_file(cache, str(id(final)))
+    music = project.music if draft.music() is not None else None
+    gain = float(music.brief.music_gain_db) if music is not None else 0.0
+    wav = media_cache.mix_file(cache, str(id(draft)))
     wav.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=media_cache.render_prefix(), dir=cache) as tmp:
+        try:
+            await worker.run(lambda cancel: _mix_to_wav(draft, music, speech, gain, wav, cache, Path(tmp), cancel))
+            progress("mix", 1.0)
+            stem = None if project.generated is None else "nemo-music"
+            infos = {str(Path(i.path).absolute()): i for i in project.infos}
+            return await render.render(draft, wav, dest_dir, progress, ffmpeg_path=project.ffmpeg, stem=stem,
+                                       infos=infos)
+        finally:
+            with contextlib.suppress(OSError):
+                wav.unlink()
+
+
+def _mix_to_wav(
+    draft: Draft, music: Music | None, speech: Sequence[tuple[float, float]], gain: float, wav: Path,
+    cache: Path, work: Path, cancel: threading.Event,
+) -> None:
+    """The clips' sound and the music mixed block by block into ``wav``; without music, the clips' sound
+    as it is."""
+    if music is None:
+        audio_io.write_timeline_wav(draft, wav, SAMPLE_RATE, cancel, cache, work)
+        return
+    clip = audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work)
+    writer = audio_io.WavWriter(wav, music.stems.n, SAMPLE_RATE)
     try:
-        await worker.run(lambda _token: audio_io.write_wav(wav, final, SAMPLE_RATE))
-        stem = None if project.generated is None else "nemo-music"
-        infos = {str(Path(i.path).absolute()): i for i in project.infos}
-        return await render.render(draft, wav, dest_dir, progress, ffmpeg_path=project.ffmpeg, stem=stem,
-                                   infos=infos)
-    finally:
-        with contextlib.suppress(OSError):
-            wav.unlink()
+        mix_blocks.mix_into(writer, music.stems.music, clip.read, music.stems.n, speech, SAMPLE_RATE, gain,
+                            cancel)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
 
 
 STEM_PEAK_DB = -1.0  # stems leave 1 dB of headroom, so importing them as 16-bit never clips
 
 
-def stem_gain(stems: Iterable[np.ndarray]) -> np.float32:
+def stem_gain(peaks: Iterable[float]) -> np.float32:
     """One gain for every stem file (their balance, and the music file being their sum, are kept): none when
-    they already peak at or below STEM_PEAK_DB, else just enough to bring the loudest sample there."""
-    peak = max((float(np.max(np.abs(a), initial=0.0)) for a in stems), default=0.0)
+    they already peak (``peaks``, one per file) at or below STEM_PEAK_DB, else just enough to bring the
+    loudest sample there."""
+    peak = max(peaks, default=0.0)
     ceiling = 10 ** (STEM_PEAK_DB / 20)
     return np.float32(1.0 if peak <= ceiling else ceiling / peak)
 
@@ -81,13 +100,25 @@ async def write_stems(project: Project, video: Path) -> list[Path]:
     written: list[Path] = []
 
     def work(_token: object) -> None:
-        files = {name: music.stems[name] for name in synth().STEMS}
-        files["music"] = mixing().music_only(music.stems)
-        gain = stem_gain(files.values())
-        for name, audio in files.items():
-            path = unique_path(folder, f"{stem}.{name}", ".wav")
-            audio_io.write_wav(path, audio * gain, SAMPLE_RATE)
-            written.append(path)
+        store = music.stems
+        gain = stem_gain(store.peaks.values())
+        names = [*synth().STEMS, "music"]
+        writers = {name: audio_io.WavWriter(unique_path(folder, f"{stem}.{name}", ".wav"), store.n, SAMPLE_RATE)
+                   for name in names}
+        try:
+            for a in range(0, store.n, audio_io.BLOCK):
+                count = min(audio_io.BLOCK, store.n - a)
+                total = np.zeros((count, 2), np.float32)
+                for name in synth().STEMS:
+                    x = store.read(name, a, count)
+                    total += x
+                    writers[name].write(x * gain)
+                writers["music"].write(total * gain)
+            written.extend(w.close() for w in writers.values())
+        except BaseException:
+            for w in writers.values():
+                w.abort()
+            raise
         cues = unique_path(folder, f"{stem}.cues", ".json")
         sheet = music.score.cue_sheet(cuts)
         write_bytes_atomic(cues, json.dumps(sheet, indent=1).encode("utf-8"), 0o644)

@@ -75,7 +75,7 @@ def prune_sound(cache_dir: Path, budget: int = SOUND_BUDGET_BYTES) -> None:
 
 
 # Temporary work files carry the writer's pid, so what a killed run left is recognised and removed later.
-_PID_NAMED = re.compile(r"^(?:mix|render)-(\d+)-")
+_PID_NAMED = re.compile(r"^(?:mix|render|stems)-(\d+)-")
 
 
 def mix_file(cache_dir: Path, tag: str) -> Path:
@@ -89,7 +89,7 @@ def render_prefix() -> str:
 
 
 def sweep_leftovers(cache_dir: Path, now: float | None = None) -> list[Path]:
-    """Remove temporary mixes, render folders and half-decoded sounds that killed runs left behind."""
+    """Remove temporary mixes, stems, render folders and half-decoded sounds that killed runs left behind."""
     now = time.time() if now is None else now
     removed: list[Path] = []
     candidates: list[Path] = []

@@ -189,23 +189,32 @@ def merge_speech(speech: Sequence[tuple[float, float]], gap: float = BRIDGE_GAP)
 
 def duck_gain(
     n: int, speech: Sequence[tuple[float, float]], sample_rate: int = 48000, depth_db: float = DUCK_DB,
-    depths: Sequence[float] | None = None,
+    depths: Sequence[float] | None = None, first: int = 0,
 ) -> np.ndarray:
-    """Per-sample music gain: ``depth_db`` during speech (or each merged span's own entry of ``depths``),
-    raised-cosine ramps in and out; where ramps of two spans overlap, the deeper duck wins."""
+    """Per-sample music gain for samples ``first`` … ``first + n``: ``depth_db`` during speech (or each
+    merged span's own entry of ``depths``), raised-cosine ramps in and out; where ramps of two spans
+    overlap, the deeper duck wins."""
     depth = np.zeros(n, dtype=np.float64)
-    t_end = n / sample_rate
+    lo, hi = n, 0  # the stretch any span touches: only there is the gain below 1
+    t0, t_end = first / sample_rate, (first + n) / sample_rate
     for k, (s, e) in enumerate(merge_speech(speech)):
-        if e <= 0 or s >= t_end:
+        if e + DUCK_RELEASE <= t0 or s - DUCK_ATTACK >= t_end:
             continue
         db = depths[k] if depths is not None else depth_db
         xs = [s - DUCK_ATTACK, s, e, e + DUCK_RELEASE]
-        i0, i1 = max(0, int(xs[0] * sample_rate)), min(n, int(np.ceil(xs[3] * sample_rate)) + 1)
+        i0 = max(first, int(xs[0] * sample_rate))
+        i1 = min(first + n, int(np.ceil(xs[3] * sample_rate)) + 1)
+        if i1 <= i0:
+            continue
         t = np.arange(i0, i1) / sample_rate
         d = np.interp(t, xs, [0.0, 1.0, 1.0, 0.0])
         d = (0.5 - 0.5 * np.cos(np.pi * d)) * -db
-        depth[i0:i1] = np.maximum(depth[i0:i1], d)
-    return 10 ** (-depth / 20)
+        depth[i0 - first : i1 - first] = np.maximum(depth[i0 - first : i1 - first], d)
+        lo, hi = min(lo, i0 - first), max(hi, i1 - first)
+    gain = np.ones(n)
+    if hi > lo:
+        gain[lo:hi] = 10 ** (-depth[lo:hi] / 20)
+    return gain
 
 
 def voice_relative_depths(
@@ -232,26 +241,6 @@ def voice_relative_depths(
 # ----------------------------------------------------------------------------------------------- mix
 
 
-def _edge_fades(x: np.ndarray, sample_rate: int) -> None:
-    n = x.shape[0]
-    k = min(n, int(FADE_IN * sample_rate))
-    x[:k] *= (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, k)))[:, None]
-    k = min(n, int(FADE_OUT * sample_rate))
-    x[n - k :] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, k)))[:, None]
-
-
-def _as_stereo(a: np.ndarray, n: int) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float32)
-    if a.ndim == 1:
-        a = a[:, None]
-    if a.shape[1] == 1:
-        a = np.repeat(a, 2, axis=1)
-    out = np.zeros((n, 2), dtype=np.float32)
-    m = min(n, a.shape[0])
-    out[:m] = a[:m, :2]
-    return out
-
-
 def mix(
     stems: dict[str, np.ndarray],
     clip_audio: np.ndarray | None,
@@ -259,35 +248,18 @@ def mix(
     sample_rate: int = 48000,
     music_gain_db: float = 0.0,
 ) -> np.ndarray:
-    """The final programme: float32 (n, 2) at ``sample_rate``, −16 LUFS, ≤ −1 dBTP, ducked under speech."""
-    # float32 throughout, in place where possible: half the memory traffic of float64, and far fewer fresh
-    # pages for the kernel to hand out on the first export of a session
+    """The final programme: float32 (n, 2) at ``sample_rate``, −16 LUFS, ≤ −1 dBTP, ducked under speech.
+
+    Arrays in, an array out (short pieces, tests); the export streams the same passes from files to a WAV
+    (``mix_blocks.mix_into``): one implementation of the mix, whatever the length.
+    """
+    from nemo_desktop.engine import mix_blocks  # here: mix_blocks builds on this module's pieces
+
     music = music_only(stems)
     if clip_audio is None and music.shape[0] == 0:
         return np.zeros((0, 2), dtype=np.float32)
     n = music.shape[0] if music.shape[0] else np.asarray(clip_audio).shape[0]
-    music = _as_stereo(music, n) if music.shape[0] else np.zeros((n, 2), dtype=np.float32)
-    clip = _as_stereo(clip_audio, n) if clip_audio is not None else None
-    has_clip = clip is not None and float(np.max(np.abs(clip), initial=0.0)) > 1e-4
-    if clip is not None and has_clip:
-        music *= np.float32(10 ** (music_gain_db / 20))
-        depths = voice_relative_depths(music, clip, speech, sample_rate) if speech else None
-        music *= duck_gain(n, speech, sample_rate, depths=depths).astype(np.float32)[:, None]
-        music += clip
-        total = music
-        target = TARGET_LUFS
-    else:
-        music *= duck_gain(n, speech, sample_rate).astype(np.float32)[:, None]
-        total = music
-        target = TARGET_LUFS + min(music_gain_db, 0.0)
-    _edge_fades(total, sample_rate)
-    loud = integrated_loudness(total, sample_rate)
-    if not np.isfinite(loud):
-        return limit(total, sample_rate=sample_rate).astype(np.float32)
-    for _ in range(3):  # limiting lowers the loudness a little: make up and limit again
-        total *= np.float32(10 ** ((target - loud) / 20))
-        total = limit(total, sample_rate=sample_rate)
-        loud = integrated_loudness(total, sample_rate)
-        if abs(loud - target) < 0.3:
-            break
-    return total.astype(np.float32)
+    sink = mix_blocks.ArraySink()
+    mix_blocks.mix_into(sink, mix_blocks.array_reader(music) if music.shape[0] else None,
+                        mix_blocks.array_reader(clip_audio), n, speech, sample_rate, music_gain_db)
+    return sink.array()

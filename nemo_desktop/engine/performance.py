@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,9 @@ import numpy as np
 
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.music.compose import Score, compose
+from nemo_desktop.engine.music.windows import Play
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
+from nemo_desktop.engine.stem_store import StemStore
 
 if TYPE_CHECKING:  # the module itself is imported only when a SoundFont is configured
     from nemo_desktop.engine.music.soundfont import SoundFontUnavailable
@@ -51,26 +55,32 @@ def warm_up() -> None:
 
 
 class Performer:
-    """Plays scores into stems; ``take_problem`` hands over (once) why the configured bank was not used."""
+    """Plays scores into stems on disk; ``take_problem`` hands over (once) why the configured bank was not
+    used."""
 
     def __init__(self, soundfont: str = "") -> None:
         self.soundfont = (soundfont or "").strip()
         self._problem: SoundFontUnavailable | None = None
         self._told = False
 
-    def play(self, score: Score) -> Stems:
+    def player(self, score: Score) -> Play:
+        """Who plays ``score``, as a window player of raw stems kept across the windows of one piece (each
+        note's sample is resampled about once): the configured bank, else the shipped one with our synth."""
         if self.soundfont:
             from nemo_desktop.engine.music import soundfont
 
             try:
-                stems: Stems = soundfont.render_stems(score, self.soundfont, SAMPLE_RATE)
-                return stems
+                return soundfont.player(score, self.soundfont, SAMPLE_RATE)
             except soundfont.SoundFontUnavailable as err:
                 log.warning("SoundFont not used: %s", err)
                 if not self._told:
                     self._problem = err
-        own: Stems = synth().render_stems(score, SAMPLE_RATE)
+        own: Play = synth().StemPlayer(score, SAMPLE_RATE)
         return own
+
+    def play(self, score: Score, cache_dir: Path | None, cancel: threading.Event | None = None) -> StemStore:
+        """The finished stems of ``score``, played and finished a window at a time into the cache."""
+        return StemStore.render(score, self.player(score), SAMPLE_RATE, cache_dir, cancel)
 
     def take_problem(self) -> SoundFontUnavailable | None:
         problem, self._problem = self._problem, None

@@ -19,9 +19,10 @@ from nemo_desktop.core.events import ProgressFn, no_progress
 from nemo_desktop.engine import analysis
 from nemo_desktop.engine.demo import make_plain_visual
 from nemo_desktop.engine.music.compose import Score, compose
-from nemo_desktop.engine.performance import Performer, Stems
+from nemo_desktop.engine.performance import Performer
 from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.prompt import MusicBrief, VideoTraits
+from nemo_desktop.engine.stem_store import StemStore
 from nemo_desktop.engine.timeline import build_draft
 from nemo_desktop.engine.worker import CancelToken, Worker
 from nemo_desktop.settings import Settings
@@ -32,12 +33,13 @@ PIECES_KEPT = 2  # played pieces kept for a step back (undo) or a level change; 
 
 @dataclasses.dataclass
 class Music:
-    """The piece under the draft: what was asked (brief), its seed, the score and the played stems."""
+    """The piece under the draft: what was asked (brief), its seed, the score and the played stems (on
+    disk, read a block at a time)."""
 
     brief: MusicBrief
     seed: int
     score: Score
-    stems: Stems
+    stems: StemStore
 
 
 def brief_to_meta(brief: MusicBrief) -> dict[str, Any]:
@@ -209,9 +211,9 @@ class Project:
         fps = float(self.draft.meta.get("fps") or 30.0)
         cuts = result.cuts if result is not None else ()
 
-        def work(_token: CancelToken) -> Music:
+        def work(token: CancelToken) -> Music:
             score = compose(brief, duration, cuts, fps, seed)
-            return Music(brief, seed, score, self.performer.play(score))
+            return Music(brief, seed, score, self.performer.play(score, self.cache, token))
 
         # the level is applied at the mix, so a piece that differs only in level is the same notes
         key = repr((dataclasses.replace(brief, music_gain_db=0.0), seed, duration, tuple(cuts), fps))

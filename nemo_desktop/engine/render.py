@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
-
 from nemo_desktop import paths
 from nemo_desktop.core.draft import VIDEO, Draft, Segment
 from nemo_desktop.core.errors import DiskFull, NothingToDo
@@ -28,7 +26,7 @@ from nemo_desktop.core.events import ProgressFn
 from nemo_desktop.core.files import AtomicOutput, DiskUsage, ensure_free_space, is_disk_full, safe_stem
 from nemo_desktop.core.media import Kind
 from nemo_desktop.engine import media_cache
-from nemo_desktop.engine.audio_io import SAMPLE_RATE, timeline_audio, write_wav
+from nemo_desktop.engine.audio_io import SAMPLE_RATE, write_timeline_wav
 from nemo_desktop.engine.probe import MediaInfo, probe
 from nemo_desktop.engine.timeline import draft_fps, draft_frames, fps_text
 from nemo_desktop.engine.worker import Worker
@@ -175,10 +173,9 @@ async def render(
     with tempfile.TemporaryDirectory(prefix=media_cache.render_prefix(), dir=cache_root) as tmp:
         wav = audio
         if wav is None:  # the clips' own sound, laid out here (no mix was made)
-            worker = Worker()
-            sound = await worker.run(lambda cancel: timeline_audio(draft, SAMPLE_RATE, cancel, cache_root))
             target = Path(tmp) / "sound.wav"
-            wav = await worker.run(lambda _token: write_wav(target, np.clip(sound, -1.0, 1.0)))
+            wav = await Worker().run(lambda cancel: write_timeline_wav(draft, target, SAMPLE_RATE, cancel, cache_root,
+                                                                         Path(tmp), clip=True))
         out = AtomicOutput(dest_dir / f"{name}.mp4")
         try:
             with out:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -79,36 +80,53 @@ def available() -> bool:
 
 def speech_probabilities(audio: np.ndarray, cancel: threading.Event | None = None) -> np.ndarray:
     """One speech probability per 512-sample window of 16 kHz mono audio."""
+    return block_probabilities([audio], cancel)
+
+
+def block_probabilities(blocks: Iterable[np.ndarray], cancel: threading.Event | None = None) -> np.ndarray:
+    """``speech_probabilities`` of the concatenated ``blocks`` (16 kHz mono, any sizes), read one at a time:
+    the model's state, its 64-sample context and a partial window carry over, so a long sound is never
+    whole in memory and the result is the same as for one array."""
     sess = _get_session()
     names = [i.name for i in sess.get_inputs()]
     audio_name = next((n for n in names if n in ("input", "x")), names[0])
     state_name = next((n for n in names if n in ("state", "h")), None)
     sr_name = next((n for n in names if n == "sr"), None)
     out_names = [o.name for o in sess.get_outputs()]
-    n = len(audio) // WINDOW + (1 if len(audio) % WINDOW else 0)
-    padded = np.zeros(n * WINDOW, np.float32)
-    padded[: len(audio)] = audio
     state = np.zeros((2, 1, 128), np.float32)
     context = np.zeros(CONTEXT, np.float32)
     sr = np.array(SAMPLE_RATE, dtype=np.int64)
-    probs = np.zeros(n, np.float32)
-    for i in range(n):
-        if cancel is not None and i % 256 == 0 and cancel.is_set():
-            from nemo_desktop.core.errors import Cancelled
+    probs: list[float] = []
+    rest = np.zeros(0, np.float32)
+    done = False
+    it = iter(blocks)
+    while not done:
+        block = next(it, None)
+        if block is None:
+            done = True
+            if not len(rest):
+                break
+            rest = np.concatenate([rest, np.zeros(WINDOW - len(rest), np.float32)])  # the last window, padded
+        else:
+            rest = np.concatenate([rest, np.asarray(block, np.float32)])
+        for i in range(len(rest) // WINDOW):
+            if cancel is not None and len(probs) % 256 == 0 and cancel.is_set():
+                from nemo_desktop.core.errors import Cancelled
 
-            raise Cancelled()
-        chunk = padded[i * WINDOW : (i + 1) * WINDOW]
-        feeds = {audio_name: np.concatenate([context, chunk])[None, :]}
-        if state_name:
-            feeds[state_name] = state
-        if sr_name:
-            feeds[sr_name] = sr
-        out = sess.run(out_names, feeds)
-        probs[i] = float(np.asarray(out[0]).reshape(-1)[0])
-        if len(out) > 1:
-            state = out[1]
-        context = chunk[-CONTEXT:]
-    return probs
+                raise Cancelled()
+            chunk = rest[i * WINDOW : (i + 1) * WINDOW]
+            feeds = {audio_name: np.concatenate([context, chunk])[None, :]}
+            if state_name:
+                feeds[state_name] = state
+            if sr_name:
+                feeds[sr_name] = sr
+            out = sess.run(out_names, feeds)
+            probs.append(float(np.asarray(out[0]).reshape(-1)[0]))
+            if len(out) > 1:
+                state = out[1]
+            context = chunk[-CONTEXT:]
+        rest = rest[len(rest) // WINDOW * WINDOW :]
+    return np.asarray(probs, np.float32)
 
 
 def speech_spans(audio: np.ndarray, cancel: threading.Event | None = None) -> tuple[tuple[float, float], ...]:

@@ -35,13 +35,24 @@ class Curve:
         return cls(tuple(round(float(t), 4) for t in times), tuple(round(float(v), ndigits) for v in values))
 
 
-def loudness_curve(mono: np.ndarray, rate: int, hop: float = LOUDNESS_HOP, window: int = 4) -> Curve:
-    """Short-term level in dBFS: RMS over ``window`` hops (400 ms), one value per hop (100 ms)."""
+def hop_power(mono: np.ndarray, rate: int, hop: float = LOUDNESS_HOP) -> np.ndarray:
+    """Mean power of each whole hop of ``mono`` (read a block of whole hops at a time for a long sound)."""
     n = int(rate * hop)
     blocks = len(mono) // n
+    power: np.ndarray = (mono[: blocks * n].astype(np.float64).reshape(blocks, n) ** 2).mean(axis=1)
+    return power
+
+
+def loudness_curve(mono: np.ndarray, rate: int, hop: float = LOUDNESS_HOP, window: int = 4) -> Curve:
+    """Short-term level in dBFS: RMS over ``window`` hops (400 ms), one value per hop (100 ms)."""
+    return curve_of_power(hop_power(mono, rate, hop), hop, window)
+
+
+def curve_of_power(power: np.ndarray, hop: float = LOUDNESS_HOP, window: int = 4) -> Curve:
+    """``loudness_curve`` from the hops' powers."""
+    blocks = len(power)
     if blocks == 0:
         return Curve()
-    power = (mono[: blocks * n].astype(np.float64).reshape(blocks, n) ** 2).mean(axis=1)
     kernel = np.ones(window) / window
     smooth = np.convolve(power, kernel, mode="same")
     db = np.maximum(SILENCE_DB, 10.0 * np.log10(smooth + 1e-12))

@@ -9,6 +9,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from nemo_desktop.core.errors import Cancelled, Corrupt, ToolFailed
 from nemo_desktop.core.events import ProgressFn
 from nemo_desktop.core.media import Kind
 from nemo_desktop.engine import media_cache, vad
-from nemo_desktop.engine.analysis.curves import Curve, loudness_curve
+from nemo_desktop.engine.analysis.curves import Curve, curve_of_power, hop_power
 from nemo_desktop.engine.analysis.cuts import find_cuts, motion_curve
 from nemo_desktop.engine.analysis.frames import FrameDiffs, colour
 from nemo_desktop.engine.analysis.packets import NoSignal
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 _BATCH = 32  # frames per pipe read: numpy works on whole batches
 COLOUR_FPS = 6.0  # colour samples per second
 _SMALL_WIDTH = 120  # luma columns kept per frame for differences
+_SOUND_BLOCK = 16000 * 60  # 16 kHz mono samples read at a time (a minute; a whole number of 100 ms hops)
 
 
 def check_cancel(cancel: threading.Event | None) -> None:
@@ -190,17 +192,34 @@ class Scanner:
             self._sound_error = exc
 
     def _measure_sound(self, mono_file: Path) -> None:
-        """Loudness curve and speech spans of the 16 kHz mono sound."""
-        mono = np.fromfile(mono_file, dtype="<f4")
-        if not mono.size:
+        """Loudness curve and speech spans of the 16 kHz mono sound, read a minute at a time (a 30-minute
+        clip's sound never sits in memory whole)."""
+        total = mono_file.stat().st_size // 4
+        if not total:
             return
-        self.sound_seconds = len(mono) / vad.SAMPLE_RATE
-        self.loudness = loudness_curve(mono, vad.SAMPLE_RATE)
-        check_cancel(self.cancel)
+        self.sound_seconds = total / vad.SAMPLE_RATE
+        powers: list[np.ndarray] = []
+
+        def blocks() -> Iterator[np.ndarray]:
+            with open(mono_file, "rb") as fh:
+                while True:
+                    check_cancel(self.cancel)
+                    block = np.fromfile(fh, dtype="<f4", count=_SOUND_BLOCK)
+                    if not block.size:
+                        return
+                    powers.append(hop_power(block, vad.SAMPLE_RATE))
+                    yield block
+
         try:
-            self.speech = vad.speech_spans(mono, self.cancel)
+            if total >= vad.WINDOW:  # shorter is too short for speech: only its level
+                probs = vad.block_probabilities(blocks(), self.cancel)
+                self.speech = vad.spans_from_probabilities(probs, self.sound_seconds)
         except vad.SpeechModelUnavailable as exc:  # reported to the person by the engine, never silent
             self.speech, self.speech_problem = (), str(exc)
+        if not powers:  # the level alone (no speech detection ran)
+            for _ in blocks():
+                pass
+        self.loudness = curve_of_power(np.concatenate(powers) if powers else np.zeros(0))
 
     def _read_frames(self, reader: FfmpegReader, w: int, h: int) -> None:
         size = w * h * 3

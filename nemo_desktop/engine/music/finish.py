@@ -12,6 +12,8 @@ whole would. Kept apart from the instruments so a SoundFont's stems are finished
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy import fft as sfft
 from scipy import signal
@@ -34,6 +36,14 @@ _PRE_DELAY = 0.022  # seconds before the room answers
 _RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
 
 
+def tail_seconds(score: Score) -> float:
+    """How far back a finished sample still hears the raw stems (the room's length and its pre-delay): a
+    window finished with this much pre-roll equals the same stretch of the whole piece finished at once."""
+    spec = STYLES.get(score.style)
+    return 1.2 + 2.0 * (spec.reverb if spec else 0.3) + _PRE_DELAY
+
+
+@lru_cache(maxsize=4)
 def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
     """A stereo room: decaying noise, independent per side (a wide, decorrelated return), darker as it
     decays, after a short pre-delay, band-passed so the return carries no low end and no fizz."""
@@ -49,14 +59,16 @@ def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
     ir = np.concatenate([np.zeros((int(_PRE_DELAY * sr), 2)), ir])
     ir /= np.sqrt(np.sum(ir**2, axis=0, keepdims=True))  # unit energy before the band: the band takes some
     sos = signal.butter(2, _RETURN_BAND, btype="band", fs=sr, output="sos")
-    return signal.sosfilt(sos, ir, axis=0)
+    ir = signal.sosfilt(sos, ir, axis=0).astype(np.float32)
+    ir.flags.writeable = False  # cached: shared by every window of a piece
+    return ir
 
 
 def _reverb(send: np.ndarray, seconds: float, sr: int, block: int = 1 << 18) -> np.ndarray:
     """True stereo convolution reverb at the full rate (no resampling: no band edge, no haze): the left
     send into the left room, the right into the right, overlap-added a block at a time."""
     n = send.shape[0]
-    ir = _impulse(sr, seconds).astype(np.float32)
+    ir = _impulse(sr, seconds)
     size = sfft.next_fast_len(block + len(ir) - 1, real=True)
     room = sfft.rfft(ir.T, size, axis=1, workers=2)
     out = np.zeros((n + size, 2), dtype=np.float32)
@@ -66,11 +78,15 @@ def _reverb(send: np.ndarray, seconds: float, sr: int, block: int = 1 << 18) -> 
     return out[:n]
 
 
-def _double(x: np.ndarray, sr: int, rate: float) -> np.ndarray:
-    """A doubled take of mono ``x``: 16 ms late, its delay swept ±2 ms by a slow sine (a few cents of
-    drift, like a second player)."""
+def _double(x: np.ndarray, sr: int, rate: float, offset: int = 0) -> np.ndarray:
+    """A doubled take of mono ``x`` (which starts at sample ``offset`` of the piece): 16 ms late, its delay
+    swept ±2 ms by a slow sine (a few cents of drift, like a second player)."""
     n = len(x)
-    delay = np.sin(np.arange(n, dtype=np.float32) * np.float32(2 * np.pi * rate / sr))
+    start = offset * rate / sr % 1.0  # the sweep's phase at the window's first sample, exact at any length
+    delay = np.arange(n, dtype=np.float32) * np.float32(rate / sr)
+    delay += np.float32(start)
+    delay *= np.float32(2 * np.pi)
+    np.sin(delay, out=delay)
     delay *= np.float32(0.002 * sr)
     delay += np.float32(0.016 * sr)  # samples
     whole = delay.astype(np.int32)
@@ -101,16 +117,21 @@ def _image(x: np.ndarray, extra_side: np.ndarray | None, sr: int) -> np.ndarray:
     return x
 
 
-def _end_envelope(score: Score, n: int, sr: int) -> np.ndarray:
-    """Gain over time: a tiny fade-in, and after the final hit a smooth fade that ends at the last frame."""
+def _end_envelope(score: Score, n: int, sr: int, offset: int = 0) -> np.ndarray:
+    """Gain over time for samples ``offset`` … ``offset + n`` of the piece: a tiny fade-in, and after the
+    final hit a smooth fade that ends at the last frame (absolute times, so every window agrees)."""
+    total = int(round(score.duration * sr))
+    idx = np.arange(offset, offset + n)
     env = np.ones(n, dtype=np.float32)
-    k = min(n, int(0.01 * sr))
-    env[:k] = np.linspace(0, 1, k, dtype=np.float32)
+    k = min(total, int(0.01 * sr))
+    head = idx < k
+    env[head] = (idx[head] / max(k - 1, 1)).astype(np.float32)
     start = score.fade_start if score.fade_out else score.final_hit + 0.55 * (score.duration - score.final_hit)
     s = int(start * sr)
-    if s < n:
-        ramp = np.linspace(0, 1, n - s, dtype=np.float32)
-        env[s:] *= (np.cos(np.pi * ramp) * 0.5 + 0.5) ** (1.5 if score.fade_out else 1.0)
+    tail = idx >= s
+    if np.any(tail):
+        ramp = ((idx[tail] - s) / max(total - s - 1, 1)).astype(np.float32)
+        env[tail] *= (np.cos(np.pi * np.minimum(ramp, 1)) * 0.5 + 0.5) ** (1.5 if score.fade_out else 1.0)
     return env
 
 
@@ -133,14 +154,17 @@ def _bus(stems: dict[str, np.ndarray], sr: int) -> None:
         stems[s] = saturate(stems[s] * gain[:, None])
 
 
-def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 48000) -> dict[str, np.ndarray]:
+def finish_stems(
+    stems: dict[str, np.ndarray], score: Score, sample_rate: int = 48000, offset: int = 0
+) -> dict[str, np.ndarray]:
     """What every instrument set gets, ours or a SoundFont's: each stem's high-pass (all but the bass: the
     low end belongs to kick and bass), the chords' and melody's width and a mono low end, the style's stereo
     room (one reverb for the whole piece, returned with the chords), the chords and bass ducked under the
     kick where the style pumps, lo-fi's dull top, the stem balance, the bus's compression and saturation,
-    and the ending's fade."""
+    and the ending's fade. ``stems`` may be a window starting at sample ``offset`` of the piece: the envelopes
+    use absolute times, and ``tail_seconds`` of pre-roll makes it exact."""
     sr = sample_rate
-    n = int(round(score.duration * sr))
+    n = len(next(iter(stems.values())))
     spec = STYLES.get(score.style)
     for s, cutoff in _STEM_HIGHPASS.items():
         if np.any(stems[s]):
@@ -153,12 +177,12 @@ def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 
         x = stems[s].astype(np.float32, copy=True)
         double = None
         if _STEM_WIDTH[s] > 0 and np.any(x):
-            double = _double(x.mean(axis=1), sr, 0.21 + 0.07 * k) * np.float32(_STEM_WIDTH[s] * width)
+            double = _double(x.mean(axis=1), sr, 0.21 + 0.07 * k, offset) * np.float32(_STEM_WIDTH[s] * width)
         if s == "chords" and isinstance(send, np.ndarray) and np.any(send):
             x += _reverb(send, room, sr) * 0.6  # the room's return comes back with the chords
         stems[s] = _image(x, double, sr)
     if spec and spec.sidechain_db > 0:
-        duck = duck_envelope(_kicks(score), n, sr, spec.sidechain_db, spec.sidechain_release)
+        duck = duck_envelope(_kicks(score), n, sr, spec.sidechain_db, spec.sidechain_release, offset / sr)
         for s in _DUCKED:
             stems[s] = stems[s] * duck[:, None]
     if spec and spec.name == "lofi":
@@ -168,7 +192,7 @@ def finish_stems(stems: dict[str, np.ndarray], score: Score, sample_rate: int = 
         trim = 10 ** ((spec.melody_db if spec and s == "melody" else 0.0) / 20)
         stems[s] = stems[s].astype(np.float32, copy=False) * np.float32(_STEM_GAIN[s] * trim)
     _bus(stems, sr)
-    env = _end_envelope(score, n, sr)
+    env = _end_envelope(score, n, sr, offset)
     shaped = np.flatnonzero(env < 1.0)
     for s in STEMS:
         x = stems[s]
