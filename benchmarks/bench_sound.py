@@ -13,10 +13,14 @@ melody within ~4 dB of the chords, ≥ 3 onsets/s but ambient, ≥ 30×)
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from scipy import signal
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: tests/sound_measures.py
 
 from nemo_desktop.engine.mix import mix, music_only
 from nemo_desktop.engine.music.compose import compose

@@ -163,3 +163,18 @@ def test_a_follow_up_that_names_a_genre_changes_the_style() -> None:
     assert "style" in change.kinds
     tweak = refine(calm, "calmer piano")  # a mood and an instrument with another change stay a tweak
     assert tweak is not None and tweak.brief.style == "calm_piano" and "style" not in tweak.kinds
+
+
+@pytest.mark.parametrize("prompt", ["calm piano with drums", "ambient, add drums"])
+def test_drums_asked_of_a_drumless_style_are_played(prompt: str) -> None:
+    """"add drums" on calm piano answered "Drums added." and played none: the style had no groove."""
+    from nemo_desktop.engine.music.compose import compose
+
+    brief = make_brief(prompt, VideoTraits(duration=20.0))
+    assert brief.drums
+    score = compose(brief, 20.0, (5.0, 12.0), 30.0, 3)
+    kit = {n.instrument for n in score.notes["drums"]}
+    assert "kick" in kit and len(score.notes["drums"]) >= 16
+    plain = compose(make_brief(prompt.split(",")[0].replace(" with drums", ""), VideoTraits(duration=20.0)),
+                    20.0, (5.0, 12.0), 30.0, 3)
+    assert not plain.notes["drums"]

@@ -100,6 +100,13 @@ _POP_GROOVES: tuple[DrumGrid, ...] = (
         "clap": "....x.......x...",
     },
 )
+# A soft kit for a style that has no drums of its own when the person asks for drums ("calm piano with drums"):
+# brushed time on the shaker and rim, the kick only on the downbeats.
+LIGHT_GROOVES: tuple[DrumGrid, ...] = (
+    {"kick": "x.......x.......", "shaker": "..x...x...x...x."},
+    {"kick": "x.......x.......", "rim": "....x.......x...", "shaker": "x.x.x.x.x.x.x.x."},
+    {"kick": "x.....x.x.......", "rim": "....x.......x...", "hat": "x.x.x.x.x.x.x.x.", "shaker": "..x...x...x...x."},
+)
 _LOFI_GROOVES: tuple[DrumGrid, ...] = (
     {"kick": "x.........x.....", "hat": "x.x.x.x.x.x.x.x."},
     {"kick": "x.........x..o..", "snare": "....x.......x...", "hat": "x.xox.x.x.xox.xo"},

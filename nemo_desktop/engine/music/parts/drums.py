@@ -7,15 +7,16 @@ from dataclasses import dataclass
 
 from nemo_desktop.engine.music.parts.context import Bar, PartContext
 from nemo_desktop.engine.music.score import Note
-from nemo_desktop.engine.music.styles import DrumGrid
+from nemo_desktop.engine.music.styles import LIGHT_GROOVES, DrumGrid
 
 # kick, snare and clap stay centred; the kit spreads around them as a drummer's overheads hear it
 _PANS = {"hat": 0.45, "openhat": 0.5, "shaker": -0.55, "rim": -0.3, "tom": -0.35, "crash": 0.4}
 
 
 def _grooves(ctx: PartContext) -> list[DrumGrid]:
-    """The style's grooves with a seed-dependent extra kick, so two variations do not share one groove."""
-    grooves = [dict(g) for g in ctx.spec.grooves]
+    """The style's grooves (a soft kit for a style without drums, asked for them) with a seed-dependent extra
+    kick, so two variations do not share one groove."""
+    grooves = [dict(g) for g in (ctx.spec.grooves or LIGHT_GROOVES)]
     for g in grooves:
         if "kick" in g and ctx.rng.random() < 0.5:
             k = list(g["kick"])
@@ -94,9 +95,8 @@ def _crash(ctx: PartContext, bar: Bar, vel: float, prev_section: str) -> list[No
 
 
 def drum_part(ctx: PartContext) -> list[Note]:
-    """The drums stem. Quiet bars rest; a fill needs room (two bars since the last, a bar of 2+ beats)."""
-    if not ctx.spec.grooves:
-        return []
+    """The drums stem (only when the brief asks for drums). Quiet bars rest; a fill needs room (two bars since
+    the last, a bar of 2+ beats)."""
     grooves = _grooves(ctx)
     bars = ctx.bars
     notes: list[Note] = []
