@@ -18,9 +18,8 @@ import numpy as np
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.ports import PreviewAudio
-from nemo_desktop.engine import audio_io
+from nemo_desktop.engine import audio_io, mix_blocks
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
-from nemo_desktop.engine.performance import mixing
 from nemo_desktop.engine.project import Project
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,10 @@ class PreviewMixer:
             if music is None:
                 return to_pcm16(clip_audio)
             gain = float(music.brief.music_gain_db)
-            return to_pcm16(mixing().mix(music.stems, clip_audio, speech, SAMPLE_RATE, gain))
+            sink = mix_blocks.ArraySink()  # the export's own passes, over the stems on disk
+            mix_blocks.mix_into(sink, music.stems.music, mix_blocks.array_reader(clip_audio), music.stems.n,
+                                speech, SAMPLE_RATE, gain)
+            return to_pcm16(sink.array())
 
         pcm = await project.worker.run(work)
         self._last = PreviewAudio(pcm=pcm, sample_rate=SAMPLE_RATE, channels=CHANNELS, key=key)

@@ -129,7 +129,7 @@ def test_music_change_brings_the_exported_mix(window, clip, until, ui_root) -> N
     project = window.bridge.session.backend.project
     draft = window.bridge.session.draft
     clip_audio = audio_io.timeline_audio(draft, RATE, None, project.cache)
-    expected = mix.mix(project.music.stems, clip_audio, project.analysis.speech, RATE,
+    expected = mix.mix(project.music.stems.arrays(), clip_audio, project.analysis.speech, RATE,
                        float(project.music.brief.music_gain_db))
     assert after.pcm == to_pcm16(expected)
 
