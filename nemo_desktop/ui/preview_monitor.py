@@ -1,4 +1,5 @@
-"""The preview monitor above the timeline: the picture, play/pause (also Space), a scrub slider and the time.
+"""The preview monitor (between the clips and the chat, above the timeline): the picture, play/pause (also
+Space), a scrub slider and the time.
 
 It shows what the engine mixed and what ffmpeg decoded and decides nothing: the bridge mixes the sound
 (``Bridge.request_preview`` after every draft change), ``PreviewPlayer`` is the clock, ``FrameDecoder``
