@@ -32,6 +32,21 @@ GAP = 6
 MIN_ROWS = 2  # video and audio: room for the music row from the start, so nothing jumps when it comes
 RIGHT = 8  # space after the last second
 KEY_WORDS = {"major": N_("{key} major"), "minor": N_("{key} minor")}
+# The composer's section names as the music lane shows them (the engine's names are data, not words to read).
+SECTION_WORDS = {
+    # i18n: a section of the music on the timeline
+    "intro": N_("intro"),
+    # i18n: a section of the music on the timeline (the music rising)
+    "build": N_("build"),
+    # i18n: a section of the music on the timeline (the fullest part)
+    "main": N_("main"),
+    # i18n: a section of the music on the timeline (the music drops back)
+    "breakdown": N_("breakdown"),
+    # i18n: a section of the music on the timeline
+    "outro": N_("outro"),
+    # i18n: a section of the music on the timeline (the last chord ringing out)
+    "ending": N_("ending"),
+}
 COLOURS: dict[int, QColor] = {VIDEO: QColor("#4a7fc1"), AUDIO: QColor("#3f9d6b"), TEXT: QColor("#b7813a")}
 MUSIC = QColor("#8a5cc2")
 PLAYHEAD = QColor("#e53935")
@@ -240,21 +255,71 @@ class TimelineView(QWidget):
             p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
             self._ticks(p, rect, track, seg)
             self._label(p, metrics, rect, segment_text(track, seg, self.style_names), colour)
+        self._sections(p)
         self._playhead(p)
         self._focus_frame(p)
 
     def _label(self, p: QPainter, metrics: QFontMetrics, rect: QRectF, text: str, colour: QColor) -> None:
         """The segment's words on a pill of its own colour, so no cut or bar line runs through them."""
-        label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 14)
-        if not label:
+        pill = self._pill(metrics, rect, text)
+        if pill is None:
             return
-        width = metrics.horizontalAdvance(label) + 8
-        pill = QRectF(rect.left() + 3, rect.top() + 3, width, metrics.height() + 2)
+        label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 14)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour.darker(125))
         p.drawRoundedRect(pill, 3, 3)
         p.setPen(QColor("white"))
         p.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+
+    def _pill(self, metrics: QFontMetrics, rect: QRectF, text: str) -> QRectF | None:
+        """Where a segment's label pill goes (None when it does not fit)."""
+        label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 14)
+        if not label:
+            return None
+        return QRectF(rect.left() + 3, rect.top() + 3, metrics.horizontalAdvance(label) + 8, metrics.height() + 2)
+
+    def section_labels(self) -> list[tuple[float, QRectF, str]]:
+        """(divider x, label rect, name) of each section of the music: a divider where a section starts, the
+        name beside it in the lane's top half — only where it fits between the music's own label and the
+        next section, so no label is ever drawn over another."""
+        metrics = QFontMetrics(self.font())
+        out: list[tuple[float, QRectF, str]] = []
+        for rect, track, seg in self.segment_rects():
+            info = MusicInfo.of(seg) if is_music(track, seg) else None
+            if info is None or not info.sections:
+                continue
+            pill = self._pill(metrics, rect, segment_text(track, seg, self.style_names))
+            taken = pill.right() + 6 if pill is not None else rect.left()
+            starts = [self._x(seg.start + start) for _name, start, _end in info.sections]
+            for i, (name, _start, _end) in enumerate(info.sections):
+                text = _(SECTION_WORDS[name]) if name in SECTION_WORDS else name
+                x = starts[i]
+                room_end = (starts[i + 1] if i + 1 < len(starts) else rect.right()) - 4
+                box = QRectF(max(x + 3, taken), rect.top() + 3, metrics.horizontalAdvance(text) + 2,
+                             metrics.height() + 2)
+                if box.right() <= room_end and box.left() < room_end:
+                    out.append((x, box, text))
+                    taken = box.right() + 6
+        return out
+
+    def _sections(self, p: QPainter) -> None:
+        """Section dividers and names on the music lane (see ``section_labels``)."""
+        for rect, track, seg in self.segment_rects():
+            info = MusicInfo.of(seg) if is_music(track, seg) else None
+            if info is None:
+                continue
+            pill = self._pill(QFontMetrics(self.font()), rect, segment_text(track, seg, self.style_names))
+            p.setPen(QPen(QColor(255, 255, 255, 140), 1, Qt.PenStyle.DashLine))
+            for _name, a, _b in info.sections[1:]:
+                x = self._x(seg.start + a)
+                if not rect.left() < x < rect.right():
+                    continue
+                under_pill = pill is not None and pill.left() - 2 <= x <= pill.right() + 2
+                top = pill.bottom() + 1 if under_pill and pill is not None else rect.top() + 2
+                p.drawLine(QPointF(x, top), QPointF(x, max(top, rect.center().y())))
+        p.setPen(QColor(255, 255, 255, 220))
+        for _x, box, text in self.section_labels():
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     def _playhead(self, p: QPainter) -> None:
         if self.playhead is None:

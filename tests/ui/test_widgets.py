@@ -212,3 +212,30 @@ def test_qt_translations_load_for_chinese(qapp) -> None:
         for t in loaded:
             qapp.removeTranslator(t)
 
+
+
+def test_music_lane_names_its_sections_without_overprinting(window, media, until) -> None:
+    """The music lane shows where intro, build, main… start (real composed music), each name clear of the
+    music's own label and of the next name; where one does not fit it is left out, never overprinted."""
+    clip = media.clip(name="long", duration=40, size=(320, 180), cuts=(10.0, 20.0, 30.0)).path
+    window.add_files([clip])
+    until(lambda: window.timeline.draft.duration > 0 and not window.bridge.busy, 60)
+    window.send("upbeat pop, more energy at the end")
+    until(lambda: window.timeline.draft.music() is not None and not window.bridge.busy, 60)
+    view = window.timeline
+    view.resize(1100, view.height())
+    labels = view.section_labels()
+    assert len(labels) >= 2, labels
+    music_rect = next(rect for rect, track, seg in view.segment_rects() if seg.is_music)
+    names = [text for _x, _box, text in labels]
+    assert set(names) <= {"intro", "build", "main", "breakdown", "outro", "ending"} and len(set(names)) >= 2
+    boxes = [box for _x, box, _text in labels]
+    for box in boxes:
+        assert music_rect.contains(box), (box, music_rect)
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left.right() < right.left()
+    view.resize(260, view.height())  # a narrow window drops names rather than overprint them
+    narrow = [box for _x, box, _text in view.section_labels()]
+    for left, right in zip(narrow, narrow[1:], strict=False):
+        assert left.right() < right.left()
+    assert view.grab().width() == 260
