@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.media import ffmpeg, make_clip  # noqa: E402
+from tests.process_memory import tree_peak_mb  # noqa: E402
 
 FULL = (1920, 1080)
 SMALL = (640, 360)
@@ -62,25 +63,6 @@ def clip_for(work: Path, seconds: float, size: tuple[int, int] = FULL) -> Path:
     return path
 
 
-def sample_tree(proc: psutil.Popen, every: float = 0.05) -> tuple[float, int]:
-    """Wait for ``proc``; return (peak MB of the summed RSS of it and all its descendants, return code)."""
-    peak = 0
-    while proc.poll() is None:
-        total = 0
-        try:
-            members = [proc, *proc.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            break
-        for p in members:
-            try:
-                total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        peak = max(peak, total)
-        time.sleep(every)
-    return peak / 2**20, proc.wait()
-
-
 def run_make(clip: Path, home: Path, stems: bool) -> tuple[float, float]:
     """(peak MB, wall s) of one CLI make with a cold cache."""
     shutil.rmtree(home, ignore_errors=True)
@@ -90,7 +72,7 @@ def run_make(clip: Path, home: Path, stems: bool) -> tuple[float, float]:
            "builtin", "--seed", "1", "--out", str(home / "out")] + (["--stems"] if stems else [])
     start = time.perf_counter()
     proc = psutil.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak, code = sample_tree(proc)
+    peak, code = tree_peak_mb(proc), proc.wait()
     wall = time.perf_counter() - start
     if code != 0:
         err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""

@@ -269,12 +269,9 @@ class MainWindow(QMainWindow):
         target = self.ask_save_path(self, self.settings.output_folder() / default_export_name(draft))
         if target is None:
             return
-        choice = IfNoMusic.ASK
-        if self.bridge.export_needs_choice():
-            answer = self.ask_music_choice()
-            if answer is None:
-                return
-            choice = answer
+        choice = self._music_choice()
+        if choice is None:
+            return
         self.bridge.userLine.emit(_("Export as {name}").format(name=target.name))
         self.bridge.export(choice, target)
 
@@ -282,24 +279,25 @@ class MainWindow(QMainWindow):
         self.drop_zone.clear_rejected()
         self.bridge.add_media(list(files))
 
+    def _music_choice(self, text: str | None = None) -> IfNoMusic | None:
+        """What an export without music should do: ASK when the question does not arise (the session then
+        decides), else the person's answer; None when they dismissed the question."""
+        if not self.bridge.export_needs_choice(text):
+            return IfNoMusic.ASK
+        return self.ask_music_choice()
+
     def send(self, text: str) -> None:
-        choice = IfNoMusic.ASK
-        if self.bridge.export_needs_choice(text):  # a typed export with no music yet: ask first
-            answer = self.ask_music_choice()
-            if answer is None:
-                return
-            choice = answer
+        choice = self._music_choice(text)  # a typed export with no music yet: ask first
+        if choice is None:
+            return
         if self.bridge.send(text, choice):
             self.settings.last_prompt = text
             self._save_settings()
 
     def export(self) -> None:
-        choice = IfNoMusic.ASK
-        if self.bridge.export_needs_choice():
-            answer = self.ask_music_choice()
-            if answer is None:
-                return
-            choice = answer
+        choice = self._music_choice()
+        if choice is None:
+            return
         self.bridge.userLine.emit(_("Export"))
         self.bridge.export(choice)
 

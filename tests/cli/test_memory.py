@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 
 from tests.media import ffmpeg, make_clip
+from tests.process_memory import tree_peak_mb
 
 PIECE_S, SHORT_S, LONG_S = 10.0, 60.0, 180.0
 PROGRAMME_BYTES_PER_S = 48000 * 2 * 4  # one copy of the programme: 48 kHz stereo float32
@@ -42,25 +42,11 @@ def _peak_mb(clip: Path, home: Path) -> float:
     proc = psutil.Popen([sys.executable, "-m", "nemo_desktop", "make", str(clip), "--prompt", "upbeat pop",
                          "--engine", "builtin", "--seed", "4", "--out", str(home / "out"), "--stems"],
                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    deadline = time.monotonic() + 600
-    while proc.poll() is None and time.monotonic() < deadline:
-        total = 0
-        try:
-            members = [proc, *proc.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            break
-        for p in members:
-            try:
-                total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        peak = max(peak, total)
-        time.sleep(0.05)
+    peak = tree_peak_mb(proc, timeout=600)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err.decode(errors="replace")
     assert len(list((home / "out").glob("*.wav"))) == 5  # the stems were written too
-    return peak / 2**20
+    return peak
 
 
 def test_a_long_make_needs_no_more_memory_than_a_short_one(clips: tuple[Path, Path], tmp_path: Path) -> None:
