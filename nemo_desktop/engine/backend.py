@@ -10,6 +10,7 @@ stops ffmpeg and the workers and leaves no file).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,19 +27,22 @@ from nemo_desktop.engine.worker import Worker
 from nemo_desktop.settings import Settings
 from nemo_desktop.tools.ffmpeg import find_ffmpeg
 
+_WARM_UP_WAIT = 10.0  # seconds an exit waits for the warm-up to finish
 _warm_up_lock = threading.Lock()
 _warm_up_thread: threading.Thread | None = None
 
 
 def warm_up_once() -> None:
     """The synth's warm-up is for the process (imports, first-call set-up), not for each session: a New
-    project or an engine switch must not start another one (a daemon thread still in numpy when the
-    interpreter exits aborts it)."""
+    project or an engine switch must not start another one. A daemon thread still in numpy or scipy when
+    the interpreter finalises aborts the process ("terminate called without an active exception"), so an
+    exit that comes early (a window closed at once) waits for it — a second or so, at most ``_WARM_UP_WAIT``."""
     global _warm_up_thread
     with _warm_up_lock:
         if _warm_up_thread is None:
             _warm_up_thread = threading.Thread(target=warm_up, name="nemo-warm-up", daemon=True)
             _warm_up_thread.start()
+            atexit.register(_warm_up_thread.join, _WARM_UP_WAIT)
 
 
 class LocalBackend:
