@@ -129,14 +129,6 @@ def block_probabilities(blocks: Iterable[np.ndarray], cancel: threading.Event | 
     return np.asarray(probs, np.float32)
 
 
-def speech_spans(audio: np.ndarray, cancel: threading.Event | None = None) -> tuple[tuple[float, float], ...]:
-    """Speech spans (seconds) in 16 kHz mono audio, with silero's hysteresis, minimums and padding."""
-    if len(audio) < WINDOW:
-        return ()
-    probs = speech_probabilities(audio, cancel)
-    return spans_from_probabilities(probs, len(audio) / SAMPLE_RATE)
-
-
 def spans_from_probabilities(probs: np.ndarray, duration: float) -> tuple[tuple[float, float], ...]:
     hop = WINDOW / SAMPLE_RATE
     spans: list[list[float]] = []

@@ -98,11 +98,6 @@ class WindowDrop(QObject):
         if app is not None:
             app.installEventFilter(self)
 
-    def detach(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if event.type() not in DRAG_EVENTS or not isinstance(watched, QWidget):
             return False
