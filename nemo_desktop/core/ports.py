@@ -131,10 +131,17 @@ class PreviewAudio:
         return self.frames / self.sample_rate if self.sample_rate else 0.0
 
 
+class PreviewChanging(Exception):
+    """The project is being changed by a job right now (its clips or music no longer match the draft asked
+    for): the preview is not mixed from half a change; ask again when the job is done."""
+
+
 @runtime_checkable
 class Previewable(Protocol):
     """Can mix the draft's sound for the window's preview without rendering a video (the built-in engine);
-    the cloud has no such call, so its window says the preview is not available."""
+    the cloud has no such call, so its window says the preview is not available. The preview runs beside
+    the jobs, so it only reads the project: it raises ``PreviewChanging`` rather than touch a project
+    that a job is changing."""
 
     async def preview_audio(self, draft: Draft) -> PreviewAudio: ...
 

@@ -330,7 +330,8 @@ class Session:
 
     async def preview_audio(self) -> PreviewAudio | None:
         """The current draft's sound as an export would mix it, for the window's monitor; None when the
-        engine cannot. Not a job: a preview never makes the person's next request wait or be refused."""
+        engine cannot. Not a job: a preview never makes the person's next request wait or be refused, and
+        raises ``PreviewChanging`` while a job is changing the project under it."""
         if not isinstance(self.backend, Previewable) or self.draft.is_empty:
             return None
         return await self.backend.preview_audio(self.draft.copy())

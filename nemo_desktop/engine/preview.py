@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from nemo_desktop.core.draft import Draft
-from nemo_desktop.core.ports import PreviewAudio
+from nemo_desktop.core.ports import PreviewAudio, PreviewChanging
 from nemo_desktop.engine import audio_io, mix_blocks
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.project import Project
@@ -56,19 +56,24 @@ class PreviewMixer:
         self._last: PreviewAudio | None = None
 
     async def audio(self, draft: Draft) -> PreviewAudio:
-        """The preview sound of ``draft`` with the project's music (silence where there is nothing)."""
+        """The preview sound of ``draft`` with the project's music (silence where there is nothing).
+
+        The preview is not a job: it runs while the person's next edit may already be changing the
+        project. So it never changes the project itself (an earlier version restored the draft's music
+        here, and an undo running beside it then played the old clip order) and reads the music and the
+        analysis in one step, with no await between, only when the project still holds ``draft``."""
         project = self.project
-        if draft.music() is not None and project.music is None:
-            restored = await project.restore(draft)
-            if restored is not None:
-                draft = restored
-        music = project.music if draft.music() is not None else None
+        music, found = project.music, project.analysis
+        wants_music = draft.music() is not None
+        if draft_key(project.draft) != draft_key(draft) or (wants_music and (music is None or found is None)):
+            raise PreviewChanging()
+        if not wants_music:
+            music = None
         key = draft_key(draft) + (f"-{music.seed}-{music.brief.music_gain_db}" if music is not None else "")
         if self._last is not None and self._last.key == key:
             return self._last
         started = time.perf_counter()
-        found = await project.analyse() if not draft.is_empty else None
-        speech = found.speech if found is not None else ()
+        speech = found.speech if music is not None and found is not None else ()
         clip_audio = await self._clip_audio(draft)
         prepared = time.perf_counter()
 

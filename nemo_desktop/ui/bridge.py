@@ -23,7 +23,7 @@ from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.errors import Cancelled, CloudError, InternalError, NemoError
 from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, Notice, Progress, Reply, Status
 from nemo_desktop.core.intents import Action, classify
-from nemo_desktop.core.ports import EngineKind, MusicChange
+from nemo_desktop.core.ports import EngineKind, MusicChange, PreviewChanging
 from nemo_desktop.core.projects import RecentProjects
 from nemo_desktop.core.session import IfNoMusic, Session
 from nemo_desktop.i18n import _
@@ -32,6 +32,7 @@ from nemo_desktop.settings import Settings
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals (~20 Hz)
+CHANGING_RETRY = 0.1  # seconds between looks at a project a job is changing, for the preview
 SHUTDOWN_TIMEOUT = 8.0
 
 Reachability = Callable[[], Awaitable[bool]]
@@ -438,6 +439,12 @@ class Bridge(QObject):
             self.previewUpdating.emit()
             try:
                 audio = await session.preview_audio()
+            except PreviewChanging:  # a job is changing the project: mix what it leaves, once it is done
+                if self.busy or self._preview_again:
+                    await asyncio.sleep(CHANGING_RETRY)
+                    continue
+                self.previewReady.emit(None)
+                return
             except NemoError as err:
                 self.previewUnavailable.emit(err.message())
                 return
