@@ -168,3 +168,35 @@ def test_the_last_chord_rings_to_the_last_frame(pieces: dict[str, Score], prompt
     chord = _db(tail[int(0.5 * SR) : int(0.8 * SR)])
     last = _db(tail[-int(0.1 * SR) :])
     assert last > -50.0 and chord - last < 30.0, (chord, last)  # still sounding, not a fade to nothing
+
+
+def _busy_clip(busy: tuple[float, float], duration: float = 120.0) -> tuple[VideoTraits, list[float]]:
+    """A clip that is calm but for ``busy`` seconds: more motion there, and cut every 1.7 s (else every 9 s)."""
+    a, b = busy
+    motion = tuple((float(t), 0.6 if a <= t < b else 0.15) for t in np.arange(1, duration, 2.0))
+    cuts = sorted(
+        [float(t) for t in np.arange(2, duration - 4, 1.7) if a <= t < b]
+        + [float(t) for t in np.arange(3, duration - 4, 9.0) if not a <= t < b]
+    )
+    return VideoTraits(duration=duration, motion=0.3, cut_rate=len(cuts) / duration, motion_curve=motion), cuts
+
+
+def _main_time(score: Score, a: float, b: float) -> float:
+    return sum(max(0.0, min(e, b) - max(s, a)) for n, s, e in score.sections if n == "main")
+
+
+@pytest.mark.parametrize("busy", [(20.0, 50.0), (70.0, 100.0)])
+def test_the_sections_follow_the_video(busy: tuple[float, float]) -> None:
+    traits, cuts = _busy_clip(busy)
+    for prompt in PROMPTS:
+        score = compose(make_brief(prompt, traits), 120.0, cuts, 30.0, 1)
+        main = _main_time(score, 0.0, 120.0)
+        inside = _main_time(score, *busy)
+        assert inside >= 0.8 * main and inside >= 0.5 * (busy[1] - busy[0]), (prompt, score.sections)
+
+
+def test_more_energy_at_the_end_ends_in_a_main() -> None:
+    traits = VideoTraits(duration=120.0)
+    plain = compose(make_brief("calm piano", traits), 120.0, CUTS[:12], 30.0, 1)
+    boosted = compose(make_brief("calm piano, more energy at the end", traits), 120.0, CUTS[:12], 30.0, 1)
+    assert _main_time(boosted, 90.0, 118.0) > _main_time(plain, 90.0, 118.0) + 8.0, boosted.sections

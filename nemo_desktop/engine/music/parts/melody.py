@@ -102,9 +102,12 @@ class _Line:
         return p
 
 
-def _bar_notes(ctx: PartContext, bar: Bar, motif: Motif, scale: Sequence[int], line: _Line) -> list[Note]:
+def _bar_notes(
+    ctx: PartContext, bar: Bar, motif: Motif, scale: Sequence[int], line: _Line, until: float
+) -> list[Note]:
     """One bar of the motif, starting from the chord tone nearest the line's last note pulled toward the
-    bar's register (the centre, raised by the arrangement's lift); a thin bar plays every other note."""
+    bar's register (the centre, raised by the arrangement's lift), up to beat ``until``; a thin bar plays
+    every other note."""
     chord = bar.harmony()
     if bar.section == "breakdown":
         motif = motif[: max(1, len(motif) // 2)]
@@ -118,7 +121,7 @@ def _bar_notes(ctx: PartContext, bar: Bar, motif: Motif, scale: Sequence[int], l
     last_bar = bar is ctx.bars[-1]
     notes: list[Note] = []
     for k, (pos, length, step) in enumerate(motif):
-        if pos >= bar.nbeats - 1e-6:
+        if pos >= until - 1e-6:
             continue
         p = scale[int(np.clip(base_idx + step, 0, len(scale) - 1))]
         strong = abs(pos - round(pos)) < 1e-6 and int(round(pos)) % 2 == 0
@@ -172,9 +175,27 @@ def _register(ctx: PartContext) -> tuple[int, int]:
     return (62, 84) if ctx.cast.melody in ("bell", "lead", "pluck", "piano") else (57, 79)
 
 
+def _pickup(ctx: PartContext, bar: Bar, nxt: Bar, scale: Sequence[int], line: _Line) -> list[Note]:
+    """The transition where no drums fill: the bar's last beat is two eighths that step into the next
+    bar's chord (from the side the line is on), a little louder each."""
+    target = nearest_in(line.pitch, [p for p in scale if p % 12 in nxt.harmony().pcs] or list(scale))
+    d = 1 if target >= line.pitch else -1
+    i = scale.index(target)
+    voice = _voice(ctx, bar)
+    vel = 0.55 + 0.35 * bar.level
+    out: list[Note] = []
+    for k, back in enumerate((2, 1)):
+        p = line.step(scale[int(np.clip(i - back * d, 0, len(scale) - 1))], scale, scale, target)
+        t0 = ctx.clock.t(bar.beat0 + bar.nbeats - 1 + 0.5 * k)
+        t1 = ctx.clock.t(bar.beat0 + bar.nbeats - 0.5 + 0.5 * k)
+        out.append(Note(t0, max(0.08, (t1 - t0) * 0.9), p, vel * (0.8 + 0.1 * k), voice, _PANS.get(voice, 0.2)))
+    return out
+
+
 def melody_part(ctx: PartContext) -> list[Note]:
     """The melody stem, phrase by phrase where the arrangement has it, the motif restated section by
-    section; no pitch more than ``MAX_REPEATS`` times in a row; ending on the tonic at the final hit."""
+    section, a pickup into the next phrase where the arrangement marks a transition and no drums fill it;
+    no pitch more than ``MAX_REPEATS`` times in a row; ending on the tonic at the final hit."""
     voice = ctx.cast.melody if ctx.cast.orchestra is None else ctx.cast.orchestra.lead
     low, high = _register(ctx)
     scale = scale_pitches(ctx.tonic, ctx.mode, low, high)
@@ -189,7 +210,12 @@ def melody_part(ctx: PartContext) -> list[Note]:
             plan = _restated(phrase_plan, section, seen.get(section, 0), ctx.rng)
             seen[section] = seen.get(section, 0) + 1
         if bar.plays("melody"):
-            notes += _bar_notes(ctx, bar, plan[bar.phrase_pos % 4], scale, line)
+            nxt = ctx.bars[bar.index + 1] if bar.index + 1 < len(ctx.bars) else None
+            pickup = bool(bar.fill) and not ctx.drums and nxt is not None and bar.nbeats >= 2
+            until = bar.nbeats - 1 if pickup else bar.nbeats
+            notes += _bar_notes(ctx, bar, plan[bar.phrase_pos % 4], scale, line, until)
+            if pickup and nxt is not None:
+                notes += _pickup(ctx, bar, nxt, scale, line)
     tonic_tones = [p for p in scale if p % 12 == ctx.home.root] or scale
     end = ctx.final_hit
     last = line.step(nearest_in(line.pitch, tonic_tones), scale, tonic_tones, line.pitch)

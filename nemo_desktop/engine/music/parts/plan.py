@@ -10,6 +10,8 @@ from nemo_desktop.engine.music.parts.context import Bar, PartContext
 from nemo_desktop.engine.music.tempo_map import BeatGrid, bar_starts
 from nemo_desktop.engine.music.theory import parse_chord
 
+MAX_BREAKDOWN_PHRASES = 2  # a breakdown is a moment: a longer calm is named a build again
+
 
 def _level_at(intensity: Sequence[tuple[float, float]], frac: float) -> float:
     """The brief's intensity curve at ``frac`` of the piece (a flat 0.6 when the brief gives none)."""
@@ -83,9 +85,13 @@ def name_sections(bars: Sequence[Bar]) -> None:
     middle = bars[intro : n - outro]
     peak = max((b.level for b in middle), default=0.6)
     seen_main = False
+    dropped = 0  # breakdown phrases in a row: a breakdown is a moment; a longer calm builds again
     for p in range(0, len(middle), 4):
         phrase = middle[p : p + 4]
         name = _phrase_name(sum(b.level for b in phrase) / len(phrase), peak, seen_main)
+        dropped = dropped + 1 if name == "breakdown" else 0
+        if dropped > MAX_BREAKDOWN_PHRASES:
+            name = "build"
         seen_main = seen_main or name == "main"
         for b in phrase:
             b.section = name
