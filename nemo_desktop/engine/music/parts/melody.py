@@ -17,7 +17,7 @@ from nemo_desktop.engine.music.theory import nearest_in, scale_pitches
 # where each orchestral voice sits (the seating); other melody voices sit at 0.2
 _PANS = {"strings": -0.3, "cello": 0.35, "horn": 0.3, "trumpet": 0.25, "flute": 0.1, "oboe": 0.05, "clarinet": 0.15}
 
-MAX_REPEATS = 3  # the most times one pitch sounds in a row in the line
+MAX_REPEATS = 3  # the most times one pitch sounds in a row in the line, unless the style says otherwise
 
 # (position in beats, length in beats, scale steps from the phrase's first note)
 Motif = list[tuple[float, float, int]]
@@ -89,11 +89,12 @@ class _Line:
 
     pitch: int
     run: int = 0
+    limit: int = MAX_REPEATS  # a style that hammers a note on purpose raises it (``extra["repeats"]``)
 
     def step(self, p: int, scale: Sequence[int], allowed: Sequence[int], centre: int) -> int:
-        """``p``, unless it would be heard a fourth time in a row: then the nearest other pitch of
+        """``p``, unless it would be heard more than ``limit`` times in a row: then the nearest other pitch of
         ``allowed`` (chord tones on strong beats) or of the scale, toward the register's centre."""
-        if p == self.pitch and self.run >= MAX_REPEATS:
+        if p == self.pitch and self.run >= self.limit:
             near = [q for q in allowed if q != p and abs(q - p) <= 5]
             others = near or [q for q in allowed if q != p] or [q for q in scale if q != p]
             p = min(others, key=lambda q: (abs(q - p), abs(q - centre)))
@@ -201,7 +202,7 @@ def melody_part(ctx: PartContext) -> list[Note]:
     scale = scale_pitches(ctx.tonic, ctx.mode, low, high)
     phrase_plan = _phrase_plan(ctx)
     notes: list[Note] = []
-    line = _Line(scale[len(scale) // 2])
+    line = _Line(scale[len(scale) // 2], limit=int(ctx.spec.extra.get("repeats", MAX_REPEATS)))
     seen: dict[str, int] = {}
     plan, section = phrase_plan, ""
     for bar in ctx.bars:
