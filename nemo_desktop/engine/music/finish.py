@@ -32,6 +32,7 @@ _BUS_RATIO = 2.0
 _BUS_ATTACK = 0.03  # seconds: slow enough to let every attack through
 _BUS_RELEASE = 0.3
 _SIDE_HIGHPASS = 240.0  # Hz, 24 dB/oct on the side: kick, bass, low notes (a sampled piano's too) stay centred
+END_FLOOR = 0.3  # the ending's gain on the last frame: the last chord still rings there (about -10 dB)
 _PRE_DELAY = 0.022  # seconds before the room answers
 _RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
 
@@ -119,7 +120,8 @@ def _image(x: np.ndarray, extra_side: np.ndarray | None, sr: int) -> np.ndarray:
 
 def _end_envelope(score: Score, n: int, sr: int, offset: int = 0) -> np.ndarray:
     """Gain over time for samples ``offset`` … ``offset + n`` of the piece: a tiny fade-in, and after the
-    final hit a smooth fade that ends at the last frame (absolute times, so every window agrees)."""
+    final hit a smooth taper to ``END_FLOOR`` at the last frame, so the chord rings to the end (a fade-out
+    ending fades to silence instead); absolute times, so every window agrees."""
     total = int(round(score.duration * sr))
     idx = np.arange(offset, offset + n)
     env = np.ones(n, dtype=np.float32)
@@ -131,7 +133,11 @@ def _end_envelope(score: Score, n: int, sr: int, offset: int = 0) -> np.ndarray:
     tail = idx >= s
     if np.any(tail):
         ramp = ((idx[tail] - s) / max(total - s - 1, 1)).astype(np.float32)
-        env[tail] *= (np.cos(np.pi * np.minimum(ramp, 1)) * 0.5 + 0.5) ** (1.5 if score.fade_out else 1.0)
+        shape = np.cos(np.pi * np.minimum(ramp, 1)) * 0.5 + 0.5
+        if score.fade_out:
+            env[tail] *= shape**1.5
+        else:  # the last chord still sounds on the last frame (the export's edge fade closes it)
+            env[tail] *= END_FLOOR + (1.0 - END_FLOOR) * shape
     return env
 
 
