@@ -230,6 +230,8 @@ class Project:
             seed=seed, brief=brief_to_meta(brief), beats=tuple(round(b, 4) for b in score.beats),
             bars=tuple(round(b, 4) for b in score.bars), cuts=tuple(round(c, 4) for c in cuts),
             sections=tuple((n, round(s, 3), round(e, 3)) for n, s, e in score.sections),
+            accents=tuple(round(a, 4) for a in score.anchors),
+            speech=tuple((round(s, 3), round(e, 3)) for s, e in (result.speech if result is not None else ())),
         )
         draft.track(AUDIO).segments.append(
             Segment(start=0.0, duration=duration, volume=None, meta=info.to_meta(), role=Role.MUSIC))

@@ -283,6 +283,7 @@ def connect_preview(monitor: PreviewMonitor, bridge: Bridge, timeline: TimelineV
     bridge.draftChanged.connect(lambda _draft: bridge.request_preview())
     bridge.previewUpdating.connect(monitor.set_updating)
     bridge.previewReady.connect(monitor.set_audio)
+    bridge.previewReady.connect(lambda audio: timeline.set_waveform(audio.music if audio is not None else None))
     bridge.previewUnavailable.connect(monitor.set_unavailable)
     monitor.positionChanged.connect(timeline.set_playhead)
     timeline.seekRequested.connect(monitor.seek)

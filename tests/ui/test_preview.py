@@ -32,7 +32,7 @@ def preview_ready(window: MainWindow) -> bool:
 def samples(window: MainWindow) -> np.ndarray:
     audio = window.preview.player.audio
     assert audio is not None
-    return np.frombuffer(audio.pcm, "<i2").reshape(-1, audio.channels).astype(np.float64) / 32767.0
+    return np.frombuffer(audio.read_pcm(), "<i2").reshape(-1, audio.channels).astype(np.float64) / 32767.0
 
 
 def db(x: np.ndarray) -> float:
@@ -110,6 +110,7 @@ def test_seeking_moves_monitor_and_timeline_together(window, clip, qtbot, until,
 def test_music_change_brings_the_exported_mix(window, clip, until, ui_root) -> None:
     compose(window, until, clip, "calm piano")
     before = window.preview.player.audio
+    old = samples(window)
     window.preview.seek(1.5)
     window.preview.toggle()
     changed_at = []
@@ -118,11 +119,13 @@ def test_music_change_brings_the_exported_mix(window, clip, until, ui_root) -> N
     until(lambda: preview_ready(window) and window.preview.player.audio is not before, 60, "no new preview sound")
     ready_in = time.monotonic() - changed_at[-1]
     assert ready_in < 2.0, f"preview ready {ready_in:.2f} s after the music changed"
-    assert window.preview.playing and window.preview.position() >= 1.5, "playback carries on at its position"
+    # playback carries on at its position (on a loaded machine the 4 s programme may have played out while
+    # the variation was composed: then it stopped at its end, never earlier)
+    at_end = window.preview.position() == pytest.approx(window.preview.player.duration)
+    assert window.preview.position() >= 1.5 and (window.preview.playing or at_end), "playback stopped"
     after = window.preview.player.audio
     assert after is not None and before is not None and after.key != before.key
     new = samples(window)
-    old = np.frombuffer(before.pcm, "<i2").reshape(-1, 2).astype(np.float64) / 32767.0
     assert np.sqrt(np.mean((new - old) ** 2)) > 0.01, "the preview still plays the old music"
 
     # exactly the engine's mix of the new music (the functions the export calls)
@@ -131,7 +134,7 @@ def test_music_change_brings_the_exported_mix(window, clip, until, ui_root) -> N
     clip_audio = audio_io.timeline_audio(draft, RATE, None, project.cache)
     expected = mix.mix(project.music.stems.arrays(), clip_audio, project.analysis.speech, RATE,
                        float(project.music.brief.music_gain_db))
-    assert after.pcm == to_pcm16(expected)
+    assert after.read_pcm() == to_pcm16(expected)
 
     # and what the exported MP4 carries: the same loudness, second by second (AAC is lossy)
     window.preview.toggle()
