@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QSlider,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.ports import PreviewAudio
 from nemo_desktop.i18n import _
+from nemo_desktop.ui import icons
 from nemo_desktop.ui.bridge import Bridge
 from nemo_desktop.ui.preview_frames import Frame, FrameDecoder, Shot, frame_size, shots_of
 from nemo_desktop.ui.preview_player import PreviewPlayer
@@ -207,8 +207,7 @@ class PreviewMonitor(QWidget):
             self.seek(value / 1000)
 
     def _show_playing(self, playing: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        icons.set_icon(self.play_button, "pause" if playing else "play")
         text = _("Pause (Space)") if playing else _("Play (Space)")
         self.play_button.setToolTip(text)
         self.play_button.setAccessibleName(text)
