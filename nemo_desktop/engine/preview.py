@@ -31,6 +31,7 @@ from nemo_desktop.engine.worker import CancelToken
 log = logging.getLogger(__name__)
 
 CHANNELS = 2
+CLIPS_IN_MEMORY_S = 120.0  # up to this long the clips' sound is kept in memory (≤ 46 MB): a remix reads no file
 
 
 def draft_key(draft: Draft) -> str:
@@ -94,7 +95,7 @@ class PreviewMixer:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._dir = tempfile.TemporaryDirectory(prefix="nemo-preview-")
-        self._clips: tuple[str, audio_io.ClipSound] | None = None
+        self._clips: tuple[str, mix_blocks.Reader, int] | None = None
         self._last: PreviewAudio | None = None
         self._files: list[Path] = []
         self._count = itertools.count()
@@ -118,7 +119,7 @@ class PreviewMixer:
             return self._last
         started = time.perf_counter()
         speech = found.speech if music is not None and found is not None else ()
-        clip = await self._clip_sound(draft)
+        clip_read, clip_n = await self._clip_sound(draft)
         prepared = time.perf_counter()
         path = Path(self._dir.name) / f"preview-{next(self._count)}.pcm"
 
@@ -127,13 +128,13 @@ class PreviewMixer:
             try:
                 wave = None
                 if music is None:
-                    for a in range(0, clip.n, mix_blocks.BLOCK):
-                        sink.write(clip.read(a, min(mix_blocks.BLOCK, clip.n - a)))
+                    for a in range(0, clip_n, mix_blocks.BLOCK):
+                        sink.write(clip_read(a, min(mix_blocks.BLOCK, clip_n - a)))
                 else:
                     n, gain = music.stems.n, float(music.brief.music_gain_db)
-                    depths = mix_blocks.mix_into(sink, music.stems.music, clip.read, n, speech, SAMPLE_RATE, gain,
-                                                 cancel)
-                    wave = waveform.ducked_music(music.stems.music, n, speech, SAMPLE_RATE, depths)
+                    heard = waveform.PeakRecorder(music.stems.music, n)  # the waveform, from the mix's own reads
+                    depths = mix_blocks.mix_into(sink, heard, clip_read, n, speech, SAMPLE_RATE, gain, cancel)
+                    wave = heard.waveform(SAMPLE_RATE, speech, depths)
                 frames = sink.frames
                 sink.close()
                 return frames, wave
@@ -156,14 +157,24 @@ class PreviewMixer:
                 old.unlink()
         self._files = self._files[-self.FILES_KEPT :]
 
-    async def _clip_sound(self, draft: Draft) -> audio_io.ClipSound:
-        """The clips' sound as a block reader (spans not in the cache are decoded once into our folder)."""
+    async def _clip_sound(self, draft: Draft) -> tuple[mix_blocks.Reader, int]:
+        """The clips' sound as a block reader and its length: read from the files a block at a time (spans
+        not in the cache are decoded once into our folder), or from memory for a short programme."""
         key = clips_key(draft)
         if self._clips is not None and self._clips[0] == key:
-            return self._clips[1]
+            return self._clips[1], self._clips[2]
+        self._clips = None
         cache, work_dir = self.project.cache, Path(self._dir.name) / key
         work_dir.mkdir(exist_ok=True)
-        sound = await self.project.worker.run(
-            lambda cancel: audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work_dir))
-        self._clips = (key, sound)
-        return sound
+
+        def load(cancel: CancelToken) -> tuple[mix_blocks.Reader, int]:
+            sound = audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work_dir)
+            if sound.n > CLIPS_IN_MEMORY_S * SAMPLE_RATE:
+                return sound.read, sound.n
+            whole = mix_blocks.array_reader(sound.read(0, sound.n))
+            assert whole is not None
+            return whole, sound.n
+
+        read, n = await self.project.worker.run(load)
+        self._clips = (key, read, n)
+        return read, n

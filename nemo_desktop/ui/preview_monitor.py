@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPaintEvent, QShortcut
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPaintEvent, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -106,13 +106,18 @@ class PreviewMonitor(QWidget):
         self.status_label.setObjectName("previewStatus")
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.play_button, self.slider, self.time_label, self.status_label):
+        for widget in (self.play_button, self.slider, self.time_label):
             controls.addWidget(widget, 1 if widget is self.slider else 0)
+        # the status has a line of its own: beside the slider a long one squeezed the slider to its handle
+        self.status_label.setMinimumHeight(self.status_label.fontMetrics().height())
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.surface, 1)
         layout.addLayout(controls)
+        layout.addWidget(self.status_label)
 
         self.shots: tuple[Shot, ...] = ()
         self.frame_dims = (0, 0)
