@@ -291,7 +291,8 @@ class MusicInfo:
 
     ``brief`` is the engine's own brief (a plain mapping, so the core need not know its type); times are
     timeline seconds. ``accents`` are the cuts the music hits together on a bar line (the others get a
-    single accent note); ``speech`` the spans where someone speaks, under which the music is ducked."""
+    single accent note); ``speech`` the spans where someone speaks, ``ducked`` the stretches the music is
+    lowered for them (the speech spans with short pauses bridged, as the mix ducks)."""
 
     name: str
     style: str
@@ -305,6 +306,7 @@ class MusicInfo:
     sections: tuple[tuple[str, float, float], ...] = ()
     accents: tuple[float, ...] = ()
     speech: tuple[tuple[float, float], ...] = ()
+    ducked: tuple[tuple[float, float], ...] = ()
 
     @property
     def gain_db(self) -> float:
@@ -320,6 +322,7 @@ class MusicInfo:
             "brief": copy.deepcopy(self.brief), "beats": list(self.beats), "bars": list(self.bars),
             "cuts": list(self.cuts), "sections": [list(s) for s in self.sections],
             "accents": list(self.accents), "speech": [list(s) for s in self.speech],
+            "ducked": [list(s) for s in self.ducked],
         }
 
     @classmethod
@@ -340,4 +343,5 @@ class MusicInfo:
             sections=tuple((str(n), float(a), float(b)) for n, a, b in meta.get("sections") or ()),
             accents=tuple(float(c) for c in meta.get("accents") or ()),
             speech=tuple((float(a), float(b)) for a, b in meta.get("speech") or ()),
+            ducked=tuple((float(a), float(b)) for a, b in meta.get("ducked") or ()),
         )

@@ -335,8 +335,8 @@ class TimelineView(QWidget):
     def _wave(self, p: QPainter, rect: QRectF, seg: Segment) -> None:
         """The music's waveform, mirrored about the lane's middle, faint under the labels and ticks; the
         stretches under speech shaded."""
-        for _band, shade in self.speech_rects():
-            if shade is not None and not shade.intersected(rect).isEmpty():
+        for shade in {(r.x(), r.width()): r for _band, r in self.speech_rects() if r is not None}.values():
+            if not shade.intersected(rect).isEmpty():
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(QColor(0, 0, 0, 45))
                 p.drawRect(shade.intersected(rect))
@@ -358,13 +358,17 @@ class TimelineView(QWidget):
         out: list[tuple[QRectF, QRectF | None]] = []
         if clip_row is None:
             return out
+        info = self.music_info()
+        ducked = info.ducked if info is not None else ()
         for a, b in self.speech_spans():
             x0, x1 = self._x(a), self._x(b)
             y = self._row_y(clip_row) + ROW_H - SPEECH_H - 2
             band = QRectF(x0, y, max(2.0, x1 - x0), SPEECH_H)
+            # the music's shade spans the whole ducked stretch this speech is in (pauses are bridged)
+            da, db = next(((s, e) for s, e in ducked if s <= a + 1e-3 and b <= e + 1e-3), (a, b))
             shade = None
             if music_row is not None:
-                shade = QRectF(x0, self._row_y(music_row) + 1, max(2.0, x1 - x0), ROW_H - 2)
+                shade = QRectF(self._x(da), self._row_y(music_row) + 1, max(2.0, self._x(db) - self._x(da)), ROW_H - 2)
             out.append((band, shade))
         return out
 

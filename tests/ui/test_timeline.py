@@ -64,6 +64,12 @@ def test_waveform_speech_and_labels_on_real_music(window, media, until) -> None:
     for (band, shade), (a, b) in zip(view.speech_rects(), spans, strict=True):
         assert band.left() == pytest.approx(view._x(a)) and band.right() == pytest.approx(view._x(b), abs=2.1)
         assert clip_lane.contains(band) and shade is not None
+    # the music lane is shaded over each ducked stretch (pauses bridged as the mix bridges them)
+    ducked = view.music_info().ducked
+    assert np.allclose(np.ravel(ducked), np.ravel(mix.merge_speech(spans)), atol=2e-3)
+    for _band, shade in view.speech_rects():
+        assert any(shade.left() == pytest.approx(view._x(a)) and shade.right() == pytest.approx(view._x(b), abs=2.1)
+                   for a, b in ducked), shade
 
     # the waveform is the music's: real peaks where it plays, not a flat line
     music_peaks = waveform.peaks(project.music.stems.music, project.music.stems.n, RATE, len(peaks))
