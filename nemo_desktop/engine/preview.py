@@ -94,7 +94,7 @@ class PreviewMixer:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self._dir = tempfile.TemporaryDirectory(prefix="nemo-preview-")
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
         self._clips: tuple[str, mix_blocks.Reader, int] | None = None
         self._last: PreviewAudio | None = None
         self._files: list[Path] = []
@@ -121,7 +121,7 @@ class PreviewMixer:
         speech = found.speech if music is not None and found is not None else ()
         clip_read, clip_n = await self._clip_sound(draft)
         prepared = time.perf_counter()
-        path = Path(self._dir.name) / f"preview-{next(self._count)}.pcm"
+        path = self._folder() / f"preview-{next(self._count)}.pcm"
 
         def work(cancel: CancelToken) -> tuple[int, Waveform | None]:
             sink = Pcm16File(path)
@@ -150,6 +150,16 @@ class PreviewMixer:
                  time.perf_counter() - started, time.perf_counter() - prepared, self._last.duration)
         return self._last
 
+    def _folder(self) -> Path:
+        """Our folder in the cache, named after our pid: a killed run's preview files are swept at the next
+        start (``media_cache.sweep_leftovers``); at a normal exit the folder goes with this object."""
+        if self._dir is None:
+            parent = self.project.cache
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dir = tempfile.TemporaryDirectory(prefix=f"preview-{os.getpid()}-", dir=parent,
+                                                    ignore_cleanup_errors=True)
+        return Path(self._dir.name)
+
     def _keep(self, path: Path) -> None:
         self._files.append(path)
         for old in self._files[: -self.FILES_KEPT]:
@@ -164,7 +174,7 @@ class PreviewMixer:
         if self._clips is not None and self._clips[0] == key:
             return self._clips[1], self._clips[2]
         self._clips = None
-        cache, work_dir = self.project.cache, Path(self._dir.name) / key
+        cache, work_dir = self.project.cache, self._folder() / key
         work_dir.mkdir(exist_ok=True)
 
         def load(cancel: CancelToken) -> tuple[mix_blocks.Reader, int]:
