@@ -290,7 +290,9 @@ class MusicInfo:
     """What the built-in engine knows about its piece, carried in the music segment's ``meta``.
 
     ``brief`` is the engine's own brief (a plain mapping, so the core need not know its type); times are
-    timeline seconds."""
+    timeline seconds. ``accents`` are the cuts the music hits together on a bar line (the others get a
+    single accent note); ``speech`` the spans where someone speaks, ``ducked`` the stretches the music is
+    lowered for them (the speech spans with short pauses bridged, as the mix ducks)."""
 
     name: str
     style: str
@@ -302,6 +304,9 @@ class MusicInfo:
     bars: tuple[float, ...] = ()
     cuts: tuple[float, ...] = ()
     sections: tuple[tuple[str, float, float], ...] = ()
+    accents: tuple[float, ...] = ()
+    speech: tuple[tuple[float, float], ...] = ()
+    ducked: tuple[tuple[float, float], ...] = ()
 
     @property
     def gain_db(self) -> float:
@@ -316,6 +321,8 @@ class MusicInfo:
             "name": self.name, "style": self.style, "bpm": self.bpm, "key": self.key, "seed": self.seed,
             "brief": copy.deepcopy(self.brief), "beats": list(self.beats), "bars": list(self.bars),
             "cuts": list(self.cuts), "sections": [list(s) for s in self.sections],
+            "accents": list(self.accents), "speech": [list(s) for s in self.speech],
+            "ducked": [list(s) for s in self.ducked],
         }
 
     @classmethod
@@ -334,4 +341,7 @@ class MusicInfo:
             bars=tuple(float(b) for b in meta.get("bars") or ()),
             cuts=tuple(float(c) for c in meta.get("cuts") or ()),
             sections=tuple((str(n), float(a), float(b)) for n, a, b in meta.get("sections") or ()),
+            accents=tuple(float(c) for c in meta.get("accents") or ()),
+            speech=tuple((float(a), float(b)) for a, b in meta.get("speech") or ()),
+            ducked=tuple((float(a), float(b)) for a, b in meta.get("ducked") or ()),
         )

@@ -111,24 +111,53 @@ class StemWriter(Protocol):
 
 
 @dataclass(frozen=True)
+class Waveform:
+    """A small peak envelope for the timeline to draw (a few thousand points, so it crosses the Qt-free core
+    as a plain value): ``peaks[i]`` is the largest sample magnitude (full scale 1.0) in the i-th of
+    ``len(peaks)`` equal stretches of ``duration`` seconds."""
+
+    peaks: tuple[float, ...]
+    duration: float
+
+    def at(self, t0: float, t1: float) -> float:
+        """The peak between two times (0 outside the envelope)."""
+        n = len(self.peaks)
+        if n == 0 or self.duration <= 0:
+            return 0.0
+        a = max(0, min(n - 1, int(t0 / self.duration * n)))
+        b = max(a + 1, min(n, int(t1 / self.duration * n + 0.999)))
+        return max(self.peaks[a:b])
+
+
+@dataclass(frozen=True)
 class PreviewAudio:
     """The sound a preview plays: exactly what an export would put under the picture (music, clip sound,
-    ducking, loudness), as interleaved little-endian 16-bit PCM, so the window can hand it to an audio
-    device as it is. ``key`` names what it was mixed from (the music and the clips); equal keys, equal
-    sound."""
+    ducking, loudness), as a file of interleaved little-endian 16-bit PCM (no header), so the window
+    streams it to an audio device and no programme is ever held in memory. ``key`` names what it was
+    mixed from (the music and the clips); equal keys, equal sound. ``music`` is the music's envelope as
+    the mix carries it (ducked under speech), for the timeline; None without music."""
 
-    pcm: bytes
+    path: str
+    frames: int
     sample_rate: int
     channels: int
     key: str
-
-    @property
-    def frames(self) -> int:
-        return len(self.pcm) // (2 * self.channels)
+    music: Waveform | None = None
 
     @property
     def duration(self) -> float:
         return self.frames / self.sample_rate if self.sample_rate else 0.0
+
+    @property
+    def frame_bytes(self) -> int:
+        return 2 * self.channels
+
+    def read_pcm(self, first: int = 0, count: int | None = None) -> bytes:
+        """``count`` frames of the PCM from frame ``first`` (all of it by default: tests, short pieces)."""
+        count = self.frames - first if count is None else count
+        with open(self.path, "rb") as fh:
+            fh.seek(first * self.frame_bytes)
+            return fh.read(max(0, count) * self.frame_bytes)
 
 
 class PreviewChanging(Exception):

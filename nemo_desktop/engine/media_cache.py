@@ -75,7 +75,7 @@ def prune_sound(cache_dir: Path, budget: int = SOUND_BUDGET_BYTES) -> None:
 
 
 # Temporary work files carry the writer's pid, so what a killed run left is recognised and removed later.
-_PID_NAMED = re.compile(r"^(?:mix|render|stems)-(\d+)-")
+_PID_NAMED = re.compile(r"^(?:mix|render|stems|preview)-(\d+)-")
 
 
 def mix_file(cache_dir: Path, tag: str) -> Path:

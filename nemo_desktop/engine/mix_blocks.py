@@ -157,9 +157,10 @@ def _limited_pass(prog: Programme, gain: float, sink: Sink) -> float:
 def mix_into(
     sink: Sink, music: Reader | None, clip: Reader | None, n: int, speech: Sequence[tuple[float, float]],
     sample_rate: int = 48000, music_gain_db: float = 0.0, cancel: threading.Event | None = None,
-) -> None:
+) -> list[float] | None:
     """Write the final programme (n samples, −16 LUFS, ≤ −1 dBTP, the music ducked under speech) to ``sink``;
-    ``cancel`` is checked before every block of the programme."""
+    ``cancel`` is checked before every block of the programme. Returns the duck under each merged speech
+    span when it was set per voice (None: ``mix.DUCK_DB`` under all), so a view can draw the same dips."""
     if clip is not None and not _has_sound(clip, n):
         clip = None
     prog = Programme(music, clip, n, speech, sample_rate, music_gain_db, cancel)
@@ -170,13 +171,14 @@ def mix_into(
     heap.trim()
     if not np.isfinite(loud):
         _limited_pass(prog, 1.0, sink)
-        return
+        return prog.depths
     gain = 10 ** ((target - loud) / 20)
     for _ in range(3):  # limiting lowers the loudness a little: make up and limit again
         loud = _limited_pass(prog, gain, sink)
         if not np.isfinite(loud) or abs(loud - target) < 0.3:
             break
         gain *= 10 ** ((target - loud) / 20)
+    return prog.depths
 
 
 def array_reader(a: np.ndarray | None) -> Reader | None:

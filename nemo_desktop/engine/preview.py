@@ -9,22 +9,29 @@ the 2 s a 60 s project may take.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import logging
+import os
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
 from nemo_desktop.core.draft import Draft
-from nemo_desktop.core.ports import PreviewAudio, PreviewChanging
-from nemo_desktop.engine import audio_io, mix_blocks
+from nemo_desktop.core.ports import PreviewAudio, PreviewChanging, Waveform
+from nemo_desktop.engine import audio_io, mix_blocks, waveform
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.project import Project
+from nemo_desktop.engine.worker import CancelToken
 
 log = logging.getLogger(__name__)
 
 CHANNELS = 2
+CLIPS_IN_MEMORY_S = 120.0  # up to this long the clips' sound is kept in memory (≤ 46 MB): a remix reads no file
 
 
 def draft_key(draft: Draft) -> str:
@@ -47,13 +54,51 @@ def to_pcm16(audio: np.ndarray) -> bytes:
     return pcm
 
 
+class Pcm16File:
+    """A mix sink that writes 16-bit PCM to a file as the blocks come (``rewind``: a second pass), so the
+    preview's programme is never in memory; ``<path>.part`` until ``close``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.part = path.with_name(path.name + ".part")
+        self._fh = open(self.part, "wb")
+        self.frames = 0
+
+    def write(self, block: np.ndarray) -> None:
+        self._fh.write(to_pcm16(block))
+        self.frames += len(block)
+
+    def rewind(self) -> None:
+        self._fh.seek(0)
+        self._fh.truncate()
+        self.frames = 0
+
+    def close(self) -> Path:
+        self._fh.close()
+        os.replace(self.part, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        self._fh.close()
+        with contextlib.suppress(OSError):
+            self.part.unlink()
+
+
 class PreviewMixer:
-    """Mixes the preview sound for one project, keeping the clips' sound and the last mix between calls."""
+    """Mixes the preview sound for one project into a file, keeping the clips' sound readers and the last
+    mix between calls. Memory stays a few blocks whatever the length (the clips' sound is read from the
+    cache a block at a time, as the export reads it); the last ``FILES_KEPT`` mixes stay on disk, since
+    the window may still be playing the one before."""
+
+    FILES_KEPT = 2
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self._clips: tuple[str, np.ndarray] | None = None
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._clips: tuple[str, mix_blocks.Reader, int] | None = None
         self._last: PreviewAudio | None = None
+        self._files: list[Path] = []
+        self._count = itertools.count()
 
     async def audio(self, draft: Draft) -> PreviewAudio:
         """The preview sound of ``draft`` with the project's music (silence where there is nothing).
@@ -74,30 +119,72 @@ class PreviewMixer:
             return self._last
         started = time.perf_counter()
         speech = found.speech if music is not None and found is not None else ()
-        clip_audio = await self._clip_audio(draft)
+        clip_read, clip_n = await self._clip_sound(draft)
         prepared = time.perf_counter()
+        path = self._folder() / f"preview-{next(self._count)}.pcm"
 
-        def work(_token: object) -> bytes:
-            if music is None:
-                return to_pcm16(clip_audio)
-            gain = float(music.brief.music_gain_db)
-            sink = mix_blocks.ArraySink()  # the export's own passes, over the stems on disk
-            mix_blocks.mix_into(sink, music.stems.music, mix_blocks.array_reader(clip_audio), music.stems.n,
-                                speech, SAMPLE_RATE, gain)
-            return to_pcm16(sink.array())
+        def work(cancel: CancelToken) -> tuple[int, Waveform | None]:
+            sink = Pcm16File(path)
+            try:
+                wave = None
+                if music is None:
+                    for a in range(0, clip_n, mix_blocks.BLOCK):
+                        sink.write(clip_read(a, min(mix_blocks.BLOCK, clip_n - a)))
+                else:
+                    n, gain = music.stems.n, float(music.brief.music_gain_db)
+                    heard = waveform.PeakRecorder(music.stems.music, n)  # the waveform, from the mix's own reads
+                    depths = mix_blocks.mix_into(sink, heard, clip_read, n, speech, SAMPLE_RATE, gain, cancel)
+                    wave = heard.waveform(SAMPLE_RATE, speech, depths)
+                frames = sink.frames
+                sink.close()
+                return frames, wave
+            except BaseException:
+                sink.abort()
+                raise
 
-        pcm = await project.worker.run(work)
-        self._last = PreviewAudio(pcm=pcm, sample_rate=SAMPLE_RATE, channels=CHANNELS, key=key)
+        frames, wave = await project.worker.run(work)
+        self._last = PreviewAudio(path=str(path), frames=frames, sample_rate=SAMPLE_RATE, channels=CHANNELS,
+                                  key=key, music=wave)
+        self._keep(path)
         log.info("preview sound ready in %.2f s (mixing %.2f s) for %.0f s of programme",
                  time.perf_counter() - started, time.perf_counter() - prepared, self._last.duration)
         return self._last
 
-    async def _clip_audio(self, draft: Draft) -> np.ndarray:
+    def _folder(self) -> Path:
+        """Our folder in the cache, named after our pid: a killed run's preview files are swept at the next
+        start (``media_cache.sweep_leftovers``); at a normal exit the folder goes with this object."""
+        if self._dir is None:
+            parent = self.project.cache
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dir = tempfile.TemporaryDirectory(prefix=f"preview-{os.getpid()}-", dir=parent,
+                                                    ignore_cleanup_errors=True)
+        return Path(self._dir.name)
+
+    def _keep(self, path: Path) -> None:
+        self._files.append(path)
+        for old in self._files[: -self.FILES_KEPT]:
+            with contextlib.suppress(OSError):  # still open for playing (Windows): the folder goes at exit
+                old.unlink()
+        self._files = self._files[-self.FILES_KEPT :]
+
+    async def _clip_sound(self, draft: Draft) -> tuple[mix_blocks.Reader, int]:
+        """The clips' sound as a block reader and its length: read from the files a block at a time (spans
+        not in the cache are decoded once into our folder), or from memory for a short programme."""
         key = clips_key(draft)
         if self._clips is not None and self._clips[0] == key:
-            return self._clips[1]
-        cache = self.project.cache
-        audio = await self.project.worker.run(
-            lambda cancel: audio_io.timeline_audio(draft, SAMPLE_RATE, cancel, cache))
-        self._clips = (key, audio)
-        return audio
+            return self._clips[1], self._clips[2]
+        self._clips = None
+        cache, work_dir = self.project.cache, self._folder() / key
+        work_dir.mkdir(exist_ok=True)
+
+        def load(cancel: CancelToken) -> tuple[mix_blocks.Reader, int]:
+            sound = audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work_dir)
+            if sound.n > CLIPS_IN_MEMORY_S * SAMPLE_RATE:
+                return sound.read, sound.n
+            whole = mix_blocks.array_reader(sound.read(0, sound.n))
+            assert whole is not None
+            return whole, sound.n
+
+        read, n = await self.project.worker.run(load)
+        self._clips = (key, read, n)
+        return read, n

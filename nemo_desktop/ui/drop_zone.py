@@ -32,7 +32,7 @@ from nemo_desktop.core import media
 from nemo_desktop.core.draft import VIDEO, Draft
 from nemo_desktop.core.errors import MediaError
 from nemo_desktop.i18n import _
-from nemo_desktop.ui import theme
+from nemo_desktop.ui import icons, theme
 from nemo_desktop.ui.drop_target import local_files
 from nemo_desktop.ui.thumbnails import first_frame
 
@@ -117,9 +117,11 @@ class DropZone(QFrame):
 
         self.add_button = QPushButton(_("Add clips…"))
         self.add_button.clicked.connect(self.choose_files)
+        icons.set_icon(self.add_button, "add")
         self.remove_button = QPushButton(_("Remove"))
         self.remove_button.setAccessibleName(_("Remove the selected clip"))
         self.remove_button.clicked.connect(self.remove_selected)
+        icons.set_icon(self.remove_button, "remove")
         self.up_button = QPushButton(_("Move up"))
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button = QPushButton(_("Move down"))
@@ -127,6 +129,7 @@ class DropZone(QFrame):
         self.mute_button = QPushButton(_("Mute"))
         self.mute_button.setAccessibleName(_("Mute or unmute the selected sound file"))
         self.mute_button.clicked.connect(self.toggle_mute)
+        icons.set_icon(self.mute_button, "mute")
 
         buttons = QHBoxLayout()
         buttons.setSpacing(theme.XS)
@@ -222,7 +225,9 @@ class DropZone(QFrame):
         self.down_button.setEnabled(clip and row < len(self.clip_paths()) - 1)
         self.mute_button.setVisible(bool(self.sound_paths()))
         self.mute_button.setEnabled(sound)
-        self.mute_button.setText(_("Unmute") if sound and item is not None and item.data(SOUND_ROLE) else _("Mute"))
+        muted = bool(sound and item is not None and item.data(SOUND_ROLE))
+        self.mute_button.setText(_("Unmute") if muted else _("Mute"))
+        icons.set_icon(self.mute_button, "sound" if muted else "mute")
 
     def _thumbnail(self, source: str) -> None:
         if source in self._thumbs or self._spawn is None or not source or not Path(source).is_file():

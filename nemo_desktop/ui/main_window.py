@@ -35,7 +35,7 @@ from nemo_desktop.core.session import IfNoMusic
 from nemo_desktop.i18n import N_, _, current_language
 from nemo_desktop.secrets import TokenStore
 from nemo_desktop.settings import Settings
-from nemo_desktop.ui import theme
+from nemo_desktop.ui import icons, theme
 from nemo_desktop.ui.bridge import Bridge
 from nemo_desktop.ui.drop_target import WindowDrop
 from nemo_desktop.ui.drop_zone import DropZone
@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
         self.redo_action = QAction(_("&Redo"), self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo_action.triggered.connect(self.bridge.redo)
+        for action, name in ((self.new_action, "new"), (self.add_action, "add"), (self.export_action, "export"),
+                             (self.undo_action, "undo"), (self.redo_action, "redo")):
+            icons.set_icon(action, name)
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
             edit_menu.addAction(action)

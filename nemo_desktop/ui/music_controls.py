@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlid
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.ports import MusicChange
 from nemo_desktop.i18n import _
-from nemo_desktop.ui import theme
+from nemo_desktop.ui import icons, theme
 
 GAIN_MIN, GAIN_MAX = -24, 6  # dB, as "quieter"/"louder" allow
 SETTLE_MS = 350  # a level sent once the slider rests (keyboard steps), not at every step
@@ -52,8 +52,10 @@ class MusicControls(QWidget):
         self.level.valueChanged.connect(self._level_moved)
         self.variation = QPushButton(_("Another variation"))
         self.variation.clicked.connect(lambda: self.changeRequested.emit(MusicChange(variation=True)))
+        icons.set_icon(self.variation, "variation")
         self.export_button = QPushButton(_("Export…"))
         self.export_button.setObjectName("primary")
+        icons.set_icon(self.export_button, "export", "accent_text")
         self.export_button.setToolTip(_("Save the video with its music: choose the name and the folder"))
         self.export_button.clicked.connect(self.exportRequested)
         row = QHBoxLayout(self)

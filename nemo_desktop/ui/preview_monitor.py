@@ -12,13 +12,12 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPaintEvent, QShortcut
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPaintEvent, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
     QSlider,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.ports import PreviewAudio
 from nemo_desktop.i18n import _
+from nemo_desktop.ui import icons
 from nemo_desktop.ui.bridge import Bridge
 from nemo_desktop.ui.preview_frames import Frame, FrameDecoder, Shot, frame_size, shots_of
 from nemo_desktop.ui.preview_player import PreviewPlayer
@@ -106,13 +106,18 @@ class PreviewMonitor(QWidget):
         self.status_label.setObjectName("previewStatus")
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.play_button, self.slider, self.time_label, self.status_label):
+        for widget in (self.play_button, self.slider, self.time_label):
             controls.addWidget(widget, 1 if widget is self.slider else 0)
+        # the status has a line of its own: beside the slider a long one squeezed the slider to its handle
+        self.status_label.setMinimumHeight(self.status_label.fontMetrics().height())
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.surface, 1)
         layout.addLayout(controls)
+        layout.addWidget(self.status_label)
 
         self.shots: tuple[Shot, ...] = ()
         self.frame_dims = (0, 0)
@@ -207,8 +212,7 @@ class PreviewMonitor(QWidget):
             self.seek(value / 1000)
 
     def _show_playing(self, playing: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        icons.set_icon(self.play_button, "pause" if playing else "play")
         text = _("Pause (Space)") if playing else _("Play (Space)")
         self.play_button.setToolTip(text)
         self.play_button.setAccessibleName(text)
@@ -283,6 +287,7 @@ def connect_preview(monitor: PreviewMonitor, bridge: Bridge, timeline: TimelineV
     bridge.draftChanged.connect(lambda _draft: bridge.request_preview())
     bridge.previewUpdating.connect(monitor.set_updating)
     bridge.previewReady.connect(monitor.set_audio)
+    bridge.previewReady.connect(lambda audio: timeline.set_waveform(audio.music if audio is not None else None))
     bridge.previewUnavailable.connect(monitor.set_unavailable)
     monitor.positionChanged.connect(timeline.set_playhead)
     timeline.seekRequested.connect(monitor.seek)

@@ -2,7 +2,8 @@
 is the one clock the picture and the playhead follow.
 
 Only QAudioSink is used (libQt6Multimedia over PulseAudio), never QMediaPlayer, so no FFmpeg library is
-loaded for it. Qt pulls the PCM from a QBuffer itself (no feeding from Python). When there is no audio
+loaded for it. Qt pulls the PCM from the engine's file itself (a QFile: no feeding from Python, and the
+programme is streamed, never held in memory). When there is no audio
 output (CI, offscreen, a machine without sound) the player keeps time on a wall clock and says so once
 through ``soundless``: everything else behaves the same, which is the path the tests take.
 """
@@ -13,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
+from PySide6.QtCore import QFile, QIODevice, QObject, Signal
 
 from nemo_desktop.core.ports import PreviewAudio
 
@@ -25,13 +26,13 @@ class _Output:
     PulseAudio did not play again). The clock is the wall clock from the moment the server began consuming
     the stream, so the picture waits for the sound's start-up latency and then never drifts visibly."""
 
-    def __init__(self, sink: Any, buffer: QBuffer) -> None:
+    def __init__(self, sink: Any, source: QFile) -> None:
         self.sink = sink
-        self.buffer = buffer
+        self.source = source
         self.began: float | None = None
 
     @staticmethod
-    def open(data: QByteArray, audio: PreviewAudio, byte_offset: int, parent: QObject) -> _Output | None:
+    def open(audio: PreviewAudio, byte_offset: int, parent: QObject) -> _Output | None:
         try:
             from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
         except ImportError:  # PySide6-Addons missing: play without sound
@@ -46,12 +47,13 @@ class _Output:
         if not device.isFormatSupported(fmt):
             log.info("audio device %s refuses 16-bit %d Hz", device.description(), audio.sample_rate)
             return None
-        buffer = QBuffer(parent)
-        buffer.setData(data)  # implicitly shared: no copy of the programme per start
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        buffer.seek(byte_offset)
-        out = _Output(QAudioSink(device, fmt, parent), buffer)
-        out.sink.start(buffer)
+        source = QFile(audio.path, parent)
+        if not source.open(QIODevice.OpenModeFlag.ReadOnly):
+            log.warning("preview sound %s cannot be read: %s", audio.path, source.errorString())
+            return None
+        source.seek(byte_offset)
+        out = _Output(QAudioSink(device, fmt, parent), source)
+        out.sink.start(source)
         # by name: Qt 6.7+ returns QtAudio.Error, which never equals the older QAudio.Error members
         if str(getattr(out.sink.error(), "name", "")) != "NoError":
             out.close()
@@ -70,9 +72,9 @@ class _Output:
 
     def close(self) -> None:
         self.sink.stop()
-        self.buffer.close()
+        self.source.close()
         self.sink.deleteLater()
-        self.buffer.deleteLater()
+        self.source.deleteLater()
 
 
 class PreviewPlayer(QObject):
@@ -91,7 +93,6 @@ class PreviewPlayer(QObject):
         self._anchor = 0.0  # position when the clock last (re)started
         self._wall = 0.0  # monotonic time of that start (wall-clock mode)
         self._output: _Output | None = None
-        self._data = QByteArray()
         self._sound = False  # the output is really playing (else the wall clock runs)
         self._said_soundless = False
 
@@ -127,7 +128,6 @@ class PreviewPlayer(QObject):
         position = self.position()
         self._close_output()
         self.audio = audio
-        self._data = QByteArray(audio.pcm) if audio is not None else QByteArray()
         self._anchor = min(position, self.duration)
         if self._playing:
             self._start_clock()
@@ -183,7 +183,7 @@ class PreviewPlayer(QObject):
             self._say_soundless(audio is not None)
             return
         frame = min(int(self._anchor * audio.sample_rate), audio.frames)
-        self._output = _Output.open(self._data, audio, frame * 2 * audio.channels, self)
+        self._output = _Output.open(audio, frame * audio.frame_bytes, self)
         self._sound = self._output is not None
         if not self._sound:
             self._say_soundless(True)

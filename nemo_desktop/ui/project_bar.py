@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from nemo_desktop.i18n import _
-from nemo_desktop.ui import theme
+from nemo_desktop.ui import icons, theme
 
 
 class ProjectBar(QFrame):
@@ -24,6 +24,7 @@ class ProjectBar(QFrame):
         self.new_button = QPushButton(_("New project"))
         self.new_button.setAccessibleName(_("Start a new project"))
         self.new_button.clicked.connect(self.newRequested)
+        icons.set_icon(self.new_button, "new")
         self.dismiss = QPushButton(_("Keep working"))
         self.dismiss.setFlat(True)
         self.dismiss.clicked.connect(self.hide)

@@ -103,6 +103,12 @@ def apply(app: QApplication) -> Colours:
 
 
 def follow_system(app: QApplication) -> None:
+    from nemo_desktop.ui import icons  # icons draw in this module's colours
+
+    def changed() -> None:
+        apply(app)
+        icons.refresh()
+
     hints = QGuiApplication.styleHints()
     if hints is not None:
-        hints.colorSchemeChanged.connect(lambda _scheme: apply(app))
+        hints.colorSchemeChanged.connect(lambda _scheme: changed())

@@ -1,4 +1,5 @@
-"""The draft drawn as a timeline: one row per track, segments to scale, cuts, beats and a time ruler.
+"""The draft drawn as a timeline: one row per track, segments to scale, cuts (accented ones marked), beats
+and bars, the music's waveform with its dips under speech, the speech spans on the clips, and a time ruler.
 
 It is a view of a Draft and nothing more: it paints what the engine decided and never changes it.
 Painting uses logical pixels, so HiDPI screens get crisp lines for free; the widget scales with the window.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -19,10 +20,14 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
+    QPolygonF,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from nemo_desktop.core.draft import AUDIO, TEXT, VIDEO, Draft, MusicInfo, Segment, Track
+from nemo_desktop.core.ports import Waveform
 from nemo_desktop.i18n import N_, _
 
 LABEL_W = 64
@@ -50,6 +55,9 @@ SECTION_WORDS = {
 COLOURS: dict[int, QColor] = {VIDEO: QColor("#4a7fc1"), AUDIO: QColor("#3f9d6b"), TEXT: QColor("#b7813a")}
 MUSIC = QColor("#8a5cc2")
 PLAYHEAD = QColor("#e53935")
+CUT = QColor("#ffd54a")
+SPEECH = QColor("#f0f3f8")
+SPEECH_H = 6  # the speech band at the foot of the clip lane (under the label pill, above nothing)
 
 
 def clock(seconds: float) -> str:
@@ -130,6 +138,8 @@ class TimelineView(QWidget):
         self.draft = Draft()
         self.style_names: dict[str, str] = {}
         self.playhead: float | None = None
+        self.waveform: Waveform | None = None
+        self._static: tuple[tuple[int, int, float], QPixmap] | None = None  # the lanes, drawn once
         self.setObjectName("timeline")
         self.setAccessibleName(_("Timeline"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -144,12 +154,26 @@ class TimelineView(QWidget):
         self.draft = draft
         self._update_description()
         self.setFixedHeight(self.sizeHint().height())
-        self.update()
+        self._invalidate()
 
     def set_style_names(self, names: dict[str, str]) -> None:
         """The engine's names for its styles in the UI's language (the music label says them)."""
         self.style_names = dict(names)
-        self.update()
+        self._invalidate()
+
+    def set_waveform(self, wave: Waveform | None) -> None:
+        """The music's envelope as the preview mixed it (None: not mixed yet, or no music)."""
+        self.waveform = wave
+        self._invalidate()
+
+    def music_info(self) -> MusicInfo | None:
+        music = self.draft.music()
+        return MusicInfo.of(music) if music is not None else None
+
+    def speech_spans(self) -> tuple[tuple[float, float], ...]:
+        """Where someone speaks (timeline seconds), as the engine found it; the music is ducked there."""
+        info = self.music_info()
+        return info.speech if info is not None else ()
 
     def set_playhead(self, seconds: float | None) -> None:
         """Where the preview is (None: no playhead); repaints only when the line moves a pixel."""
@@ -231,15 +255,47 @@ class TimelineView(QWidget):
     # --- painting --------------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # Qt override
+        """The lanes come from a cached picture (made again only when the draft, the waveform, the size or
+        the look change), so a moving playhead costs a blit and a line, not a Python walk of every lane:
+        it repaints at the preview's frame rate while the engine may be composing in another thread."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio)
+        if self._static is None or self._static[0] != key:
+            picture = QPixmap(QSize(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))))
+            picture.setDevicePixelRatio(ratio)
+            painter = QPainter(picture)
+            self._paint_lanes(painter)
+            painter.end()
+            self._static = (key, picture)
         p = QPainter(self)
+        p.drawPixmap(0, 0, self._static[1])
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if not self.draft.is_empty:
+            self._playhead(p)
+        self._focus_frame(p)
+
+    def _invalidate(self) -> None:
+        self._static = None
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        self._static = None
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt override: the theme or the font changed
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._static = None
+        super().changeEvent(event)
+
+    def _paint_lanes(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         text_colour = pal.color(QPalette.ColorRole.Text)
+        p.setFont(self.font())
         if self.draft.is_empty:
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("The timeline appears when you add clips."))
-            self._focus_frame(p)
             return
         self._ruler(p, text_colour)
         font = QFont(self.font())
@@ -253,11 +309,101 @@ class TimelineView(QWidget):
             p.setPen(QPen(colour.darker(140), 1))
             p.setBrush(colour)
             p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+            if is_music(track, seg):
+                self._wave(p, rect, seg)
+            elif track.kind == VIDEO:
+                self._speech(p, rect)
             self._ticks(p, rect, track, seg)
             self._label(p, metrics, rect, segment_text(track, seg, self.style_names), colour)
         self._sections(p)
-        self._playhead(p)
-        self._focus_frame(p)
+
+    def wave_points(self, rect: QRectF, seg: Segment) -> list[tuple[float, float]]:
+        """(x, half height) of the music's envelope across its lane, one per pixel column: the loudest peak
+        fills the lane's half height, so the dips under speech read as the ducking does."""
+        wave = self.waveform
+        if wave is None or not wave.peaks:
+            return []
+        top = max(wave.peaks) or 1.0
+        half = rect.height() / 2 - 2
+        out = []
+        span = self._x(1.0) - self._x(0.0) if self.draft.duration else 0.0
+        for i in range(int(rect.left()), int(rect.right()) + 1):
+            t = seg.start + (i - rect.left()) / span if span > 0 else 0.0
+            out.append((float(i), half * wave.at(t, t + 1.0 / span if span > 0 else 0.0) / top))
+        return out
+
+    def _wave(self, p: QPainter, rect: QRectF, seg: Segment) -> None:
+        """The music's waveform, mirrored about the lane's middle, faint under the labels and ticks; the
+        stretches under speech shaded."""
+        for shade in {(r.x(), r.width()): r for _band, r in self.speech_rects() if r is not None}.values():
+            if not shade.intersected(rect).isEmpty():
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(0, 0, 0, 45))
+                p.drawRect(shade.intersected(rect))
+        points = self.wave_points(rect, seg)
+        if not points:
+            return
+        mid = rect.center().y()
+        upper = [QPointF(x, mid - h) for x, h in points]
+        lower = [QPointF(x, mid + h) for x, h in reversed(points)]
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 255, 255, 70))
+        p.drawPolygon(QPolygonF(upper + lower))
+
+    def speech_rects(self) -> list[tuple[QRectF, QRectF | None]]:
+        """(band on the clip lane, shade on the music lane or None) for each speech span."""
+        rows = self.rows()
+        clip_row = next((i for i, t in enumerate(rows) if t.kind == VIDEO), None)
+        music_row = next((i for i, t in enumerate(rows) if any(is_music(t, s) for s in t.segments)), None)
+        out: list[tuple[QRectF, QRectF | None]] = []
+        if clip_row is None:
+            return out
+        info = self.music_info()
+        ducked = info.ducked if info is not None else ()
+        for a, b in self.speech_spans():
+            x0, x1 = self._x(a), self._x(b)
+            y = self._row_y(clip_row) + ROW_H - SPEECH_H - 2
+            band = QRectF(x0, y, max(2.0, x1 - x0), SPEECH_H)
+            # the music's shade spans the whole ducked stretch this speech is in (pauses are bridged)
+            da, db = next(((s, e) for s, e in ducked if s <= a + 1e-3 and b <= e + 1e-3), (a, b))
+            shade = None
+            if music_row is not None:
+                shade = QRectF(self._x(da), self._row_y(music_row) + 1, max(2.0, self._x(db) - self._x(da)), ROW_H - 2)
+            out.append((band, shade))
+        return out
+
+    def _speech(self, p: QPainter, rect: QRectF) -> None:
+        """Speech spans as a light band at the foot of the clip lane (the music lane is shaded there, and
+        its waveform dips: ``_wave``)."""
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(SPEECH)
+        for band, _shade in self.speech_rects():
+            clipped = band.intersected(rect)
+            if not clipped.isEmpty():
+                p.drawRoundedRect(clipped, 2, 2)
+
+    def _row_y(self, row: int) -> float:
+        return float(self.ruler_height() + GAP + row * (ROW_H + GAP))
+
+    def label_rects(self) -> list[tuple[QRectF, str]]:
+        """Every text the timeline draws, with its box: the ruler's labels, the lane names, the segments'
+        pills and the music's section names (none may overlap another)."""
+        metrics = QFontMetrics(self.font())
+        out: list[tuple[QRectF, str]] = []
+        for x, text in self.ruler_labels():
+            out.append((QRectF(x, 2, metrics.horizontalAdvance(text), metrics.height()), text))
+        for row, track in enumerate(self.rows()):
+            text = track_label(track)
+            width = min(metrics.horizontalAdvance(text), LABEL_W - 8)
+            out.append((QRectF(4, self._row_y(row) + (ROW_H - metrics.height()) / 2, width, metrics.height()),
+                        text))
+        for rect, track, seg in self.segment_rects():
+            text = segment_text(track, seg, self.style_names)
+            pill = self._pill(metrics, rect, text)
+            if pill is not None:
+                out.append((pill, text))
+        out.extend((box, text) for _x, box, text in self.section_labels())
+        return out
 
     def _label(self, p: QPainter, metrics: QFontMetrics, rect: QRectF, text: str, colour: QColor) -> None:
         """The segment's words on a pill of its own colour, so no cut or bar line runs through them."""
@@ -371,12 +517,17 @@ class TimelineView(QWidget):
         top, bottom = rect.top(), rect.bottom()
         cuts = seg.meta.get("cuts")
         if isinstance(cuts, list):  # on the music, only in its lower half: the label sits on top
-            p.setPen(QPen(QColor("#ffd54a"), 2))
+            accents = {round(a, 3) for a in (MusicInfo.of(seg).accents if is_music(track, seg) else ())}  # type: ignore[union-attr]
             upper = rect.center().y() if is_music(track, seg) else top + 2
             for c in cuts:
                 x = self._x(seg.start + _num(c))
-                if rect.left() < x < rect.right():
-                    p.drawLine(QPointF(x, upper), QPointF(x, bottom - 2))
+                if not rect.left() < x < rect.right():
+                    continue
+                accented = round(_num(c), 3) in accents
+                p.setPen(QPen(CUT, 2 if accented or not is_music(track, seg) else 1))
+                p.drawLine(QPointF(x, upper), QPointF(x, bottom - 2))
+                if accented:  # the whole band hits this cut on a bar line: a diamond where the line starts
+                    self._diamond(p, x, upper)
         if not is_music(track, seg):
             return
         beats, bars = seg.meta.get("beats"), seg.meta.get("bars")
@@ -391,6 +542,13 @@ class TimelineView(QWidget):
                 x = self._x(seg.start + _num(b))
                 p.drawLine(QPointF(x, bottom - 12), QPointF(x, bottom - 1))
 
+    @staticmethod
+    def _diamond(p: QPainter, x: float, y: float) -> None:
+        r = 3.5
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(CUT)
+        p.drawPolygon(QPolygonF([QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)]))
+
     # --- tooltips --------------------------------------------------------------------------------------
 
     def segment_at(self, x: float, y: float) -> tuple[Track, Segment] | None:
@@ -399,8 +557,20 @@ class TimelineView(QWidget):
                 return track, seg
         return None
 
+    def speech_at(self, x: float, y: float) -> tuple[float, float] | None:
+        at = QPointF(x, y)
+        for (band, shade), span in zip(self.speech_rects(), self.speech_spans(), strict=False):
+            if band.adjusted(0, -2, 0, 2).contains(at) or (shade is not None and shade.contains(at)):
+                return span
+        return None
+
     def event(self, ev) -> bool:  # Qt's QEvent
         if ev.type() == ev.Type.ToolTip and isinstance(ev, QHelpEvent):
+            said = self.speech_at(ev.pos().x(), ev.pos().y())
+            if said is not None:
+                QToolTip.showText(ev.globalPos(), _("Speech {start} – {end}: the music is lowered").format(
+                    start=clock(said[0]), end=clock(said[1])), self)
+                return True
             hit = self.segment_at(ev.pos().x(), ev.pos().y())
             if hit is not None:
                 QToolTip.showText(ev.globalPos(), segment_tooltip(*hit, self.style_names), self)

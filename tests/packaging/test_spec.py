@@ -83,6 +83,7 @@ def test_bundled_files_are_listed() -> None:
     assert "qtbase_zh_CN.qm" in text, "Qt's Chinese strings"
     for folder in ('"resources" / "icons"', '"resources" / "linux"'):
         assert folder in text, folder
+    assert '(str(PACKAGE_RESOURCES / "icons"), "nemo_desktop/resources/icons")' in text, "the window's icons"
 
 
 def test_unused_heavy_modules_are_excluded() -> None:

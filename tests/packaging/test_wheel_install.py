@@ -62,6 +62,14 @@ def test_the_wheel_carries_the_speech_model_and_its_licence(wheel: Path) -> None
     assert "nemo_desktop/locale/zh_CN/LC_MESSAGES/nemo_desktop.mo" in names
 
 
+def test_the_wheel_carries_the_window_icons(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = sorted((ROOT / "nemo_desktop" / "resources" / "icons").glob("*.svg"))
+    assert len(shipped) >= 10
+    for svg in shipped:
+        assert f"nemo_desktop/resources/icons/{svg.name}" in names, svg.name
+
+
 def test_the_wheel_carries_the_instrument_bank_and_its_licence(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("resources/bank/gm_bank.npy", "resources/bank/gm_bank.json",

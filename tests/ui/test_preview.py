@@ -32,7 +32,7 @@ def preview_ready(window: MainWindow) -> bool:
 def samples(window: MainWindow) -> np.ndarray:
     audio = window.preview.player.audio
     assert audio is not None
-    return np.frombuffer(audio.pcm, "<i2").reshape(-1, audio.channels).astype(np.float64) / 32767.0
+    return np.frombuffer(audio.read_pcm(), "<i2").reshape(-1, audio.channels).astype(np.float64) / 32767.0
 
 
 def db(x: np.ndarray) -> float:
@@ -112,6 +112,7 @@ def test_music_change_brings_the_exported_mix(window, media, until, ui_root) -> 
     clip = media.clip("long preview", duration=10, size=(320, 180), cuts=(4.0, 7.0), audio="sine").path
     compose(window, until, clip, "calm piano")
     before = window.preview.player.audio
+    old = samples(window)
     window.preview.seek(1.5)
     window.preview.toggle()
     changed_at = []
@@ -126,7 +127,6 @@ def test_music_change_brings_the_exported_mix(window, media, until, ui_root) -> 
     after = window.preview.player.audio
     assert after is not None and before is not None and after.key != before.key
     new = samples(window)
-    old = np.frombuffer(before.pcm, "<i2").reshape(-1, 2).astype(np.float64) / 32767.0
     assert np.sqrt(np.mean((new - old) ** 2)) > 0.01, "the preview still plays the old music"
 
     # exactly the engine's mix of the new music (the functions the export calls)
@@ -135,7 +135,7 @@ def test_music_change_brings_the_exported_mix(window, media, until, ui_root) -> 
     clip_audio = audio_io.timeline_audio(draft, RATE, None, project.cache)
     expected = mix.mix(project.music.stems.arrays(), clip_audio, project.analysis.speech, RATE,
                        float(project.music.brief.music_gain_db))
-    assert after.pcm == to_pcm16(expected)
+    assert after.read_pcm() == to_pcm16(expected)
 
     # and what the exported MP4 carries: the same loudness, second by second (AAC is lossy)
     window.preview.toggle()

@@ -29,7 +29,11 @@ n = 48000 * 4
 tone = np.sin(2 * np.pi * 440 * np.arange(n) / 48000)[:, None].repeat(2, 1) * 8000
 player = PreviewPlayer()
 player.set_duration(4.0)
-player.set_audio(PreviewAudio(tone.astype("<i2").tobytes(), 48000, 2, "tone"))
+import tempfile
+pcm = os.path.join(tempfile.mkdtemp(), "tone.pcm")
+with open(pcm, "wb") as fh:
+    fh.write(tone.astype("<i2").tobytes())
+player.set_audio(PreviewAudio(pcm, n, 48000, 2, "tone"))
 silent = []
 player.soundless.connect(lambda: silent.append(True))
 samples = []
