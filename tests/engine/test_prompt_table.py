@@ -94,7 +94,8 @@ TABLE: list[tuple[str, Expect]] = [
     ("二胡", Expect("chinese")),
     ("traditional chinese music with guzheng and erhu", Expect("chinese", mode="major", says="")),
     ("悬疑", Expect("suspense", mode="minor", says="")),
-    ("tense mysterious, 90 BPM", Expect("suspense", bpm=90.0)),
+    ("mystery thriller, 90 BPM", Expect("suspense", bpm=90.0)),
+    ("cute lo-fi for an adventure", Expect("lofi", says="")),  # adjectives are no genre
     ("儿童卡通", Expect("kids", says="")),
     ("uplifting corporate", Expect("corporate", mood="happy", says="")),
     ("企业宣传片", Expect("corporate", says="")),

@@ -36,7 +36,8 @@ class MissingInstrument:
 # --------------------------------------------------------------------------------------- what to play
 
 # Genre names → our style. Only names of kinds of music (moods are MOOD_WORDS): a genre the person names wins
-# over the instruments and the mood they name. The order of the keys breaks ties at the same place.
+# over the instruments and the mood they name, so an adjective ("tense", "cute", "adventurous") is no genre
+# word — "cute lo-fi" is lo-fi. The order of the keys breaks ties at the same place.
 GENRE_WORDS: dict[str, Phrases] = {
     "lofi": Phrases(("lo-fi", "lofi", "lo fi", "chillhop", "study beats", "低保真")),
     "hip_hop": Phrases((
@@ -51,8 +52,8 @@ GENRE_WORDS: dict[str, Phrases] = {
         "电影", "管弦", "交响",
     )),
     "suspense": Phrases((
-        "suspense", "suspenseful", "thriller", "horror", "scary", "creepy", "tense", "tension", "mystery",
-        "mysterious", "spooky", "悬疑", "惊悚", "恐怖", "紧张", "神秘", "诡异",
+        "suspense", "suspenseful", "thriller", "horror", "scary", "creepy", "mystery", "spooky",
+        "悬疑", "惊悚", "恐怖", "诡异",
     )),
     "electronic": Phrases((
         "electronic", "edm", "techno", "house", "electro", "dance music", "club", "trance",
@@ -70,15 +71,15 @@ GENRE_WORDS: dict[str, Phrases] = {
         "wuxia", "中国风", "古风", "国风", "民乐", "古筝", "二胡", "笛子", "琵琶", "武侠", "仙侠", "江南",
     )),
     "kids": Phrases((
-        "kids", "kid", "children", "childrens", "children's", "child", "playful", "cartoon", "nursery", "cute",
-        "quirky", "儿童", "童趣", "卡通", "俏皮", "可爱", "萌", "童谣",
+        "kids", "children", "childrens", "children's", "playful", "cartoon", "nursery rhyme",
+        "儿童", "童趣", "卡通", "俏皮", "童谣",
     )),
     "corporate": Phrases((
         "corporate", "business", "commercial", "advertising", "presentation", "inspirational", "motivational",
         "企业", "商务", "宣传", "广告", "励志", "公司",
     )),
     "travel": Phrases((
-        "travel", "vlog", "travelogue", "road trip", "adventure", "holiday", "vacation", "summer vibes",
+        "travel", "vlog", "travelogue", "road trip", "vacation",
         "旅行", "旅游", "游记", "出游", "度假", "自驾",
     )),
     "acoustic": Phrases((
