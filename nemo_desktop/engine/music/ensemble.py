@@ -6,6 +6,8 @@ glockenspiel and marimba (kids, travel), the 808 and a synthwave saw bass; and t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Protocol
 
 import numpy as np
@@ -123,3 +125,22 @@ def gated_snare(kit: DrumKit) -> np.ndarray:
     body = bandpass(kit.noise(0.4), 900, 8000, kit.sr) * (0.9 * np.exp(-t / 0.03) + 0.45)
     gate = np.clip((0.3 - t) / 0.02, 0, 1)
     return attack(((tone + body) * gate).astype(np.float32), 0.001, kit.sr)
+
+
+# What ``instruments.VOICES`` registers: name → (render, gain, decay seconds or None when held), as ``Voice``.
+VOICES: Mapping[str, tuple[Callable[[Kit, int, int], np.ndarray], float, float | None]] = MappingProxyType({
+    "distortion_guitar": (distortion_guitar, 0.5, 2.5),
+    "koto": (koto, 0.7, 2.5),
+    "dizi": (dizi, 0.7, None),
+    "erhu": (erhu, 0.6, None),
+    "sax": (sax, 0.65, None),
+    "glockenspiel": (glockenspiel, 0.6, 2.0),
+    "marimba": (marimba, 0.7, 1.2),
+    "bass_808": (bass_808, 1.0, 2.5),
+    "saw_bass": (saw_bass, 0.8, None),
+})
+# What ``instruments.DRUMS`` registers: name → (render, alternates).
+DRUMS: Mapping[str, tuple[Callable[[DrumKit], np.ndarray], int]] = MappingProxyType({
+    "ride": (ride, 2),
+    "gated_snare": (gated_snare, 1),
+})

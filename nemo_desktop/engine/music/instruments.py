@@ -238,16 +238,8 @@ VOICES: Mapping[str, Voice] = MappingProxyType(
         "timpani": Voice(orchestra.timpani, 1.0, 3.0),
         "harp": Voice(orchestra.harp, 1.0, 3.0),
         "celesta": Voice(orchestra.celesta, 0.6, 2.5),
-        # the newer styles' own (rock, Chinese traditional, jazz, kids, travel, hip hop, synthwave)
-        "distortion_guitar": Voice(ensemble.distortion_guitar, 0.5, 2.5),
-        "koto": Voice(ensemble.koto, 0.7, 2.5),
-        "dizi": Voice(ensemble.dizi, 0.7),
-        "erhu": Voice(ensemble.erhu, 0.6),
-        "sax": Voice(ensemble.sax, 0.65),
-        "glockenspiel": Voice(ensemble.glockenspiel, 0.6, 2.0),
-        "marimba": Voice(ensemble.marimba, 0.7, 1.2),
-        "bass_808": Voice(ensemble.bass_808, 1.0, 2.5),
-        "saw_bass": Voice(ensemble.saw_bass, 0.8),
+        # the genre styles' own (rock, Chinese traditional, jazz, kids, travel, hip hop, synthwave)
+        **{name: Voice(*spec) for name, spec in ensemble.VOICES.items()},
     }
 )
 
@@ -347,8 +339,7 @@ DRUMS: Mapping[str, tuple[Callable[[_DrumKit], np.ndarray], int]] = MappingProxy
         "rim": (_rim, 1),
         "tom": (_tom, 1),
         "crash": (_crash, 1),
-        "ride": (ensemble.ride, 2),
-        "gated_snare": (ensemble.gated_snare, 1),
+        **ensemble.DRUMS,  # ride, gated snare
     }
 )
 
