@@ -131,3 +131,25 @@ def test_no_two_styles_make_near_identical_pieces(pieces: dict[str, Piece]) -> N
     pairs = {(a, b): correlations(prof[a], prof[b]) for a, b in itertools.combinations(prof, 2)}
     near = {pair: corr for pair, corr in pairs.items() if near_identical(corr)}
     assert not near, (NEAR, near)
+
+
+def test_every_pair_of_styles_differs_in_most_of_tempo_groove_harmony_and_band() -> None:
+    """As data, before any sound: two styles differ in at least three of tempo (range centres ≥ 8 % apart),
+    groove (drum patterns, swing, and the rhythms of the chords and bass: a drumless style's groove is its
+    accompaniment), harmony (progressions or scale) and band (the voices of chords, melody and bass)."""
+
+    def traits(name: str) -> tuple[float, object, object, object]:
+        s = STYLES[name]
+        groove = (s.grooves, s.swing, s.chord_rhythm, s.broken_rate, s.bass_rhythm, s.bass_pattern)
+        harmony = (s.progressions_major, s.progressions_minor, s.melody_scale)
+        band = (s.chord_instrument, s.melody_instrument, s.bass_instrument, s.orchestra)
+        return (s.bpm_range[0] + s.bpm_range[1]) / 2, groove, harmony, band
+
+    close = []
+    for a, b in itertools.combinations(STYLES, 2):
+        ta, tb = traits(a), traits(b)
+        apart = abs(ta[0] - tb[0]) / min(ta[0], tb[0]) >= 0.08
+        differs = [apart, *(x != y for x, y in zip(ta[1:], tb[1:], strict=True))]
+        if sum(differs) < 3:
+            close.append((a, b, differs))
+    assert not close, close
