@@ -36,6 +36,17 @@ INSTALLED = Path("/usr/share/sounds/sf3/FluidR3Mono_GM.sf3")
 COPYRIGHT = Path(f"/usr/share/doc/{PACKAGE}/copyright")
 LICENCE_DIR = ROOT / "nemo_desktop" / "resources" / "licenses" / "fluidr3mono"
 GAP = 16  # silent frames between samples: an interpolator reading one past the end reads silence
+# Presets and drum keys added for the genre styles (issue 17), listed here so a merge with other additions to
+# gm.SAMPLED / gm.DRUM_KEYS stays readable; build() checks each is shipped. (+6.2 MB of PCM.)
+STYLE_PRESETS = {
+    (0, 9): "glockenspiel (kids)",
+    (0, 12): "marimba (travel vlog)",
+    (0, 30): "distortion guitar (rock)",
+    (0, 65): "alto sax (jazz)",
+    (0, 107): "koto, the guzheng-like zither (Chinese traditional)",
+    (0, 110): "fiddle, the erhu-like bowed voice (Chinese traditional)",
+}
+STYLE_DRUM_KEYS = {51: "ride (jazz)", 40: "electric snare, the gated snare's sample"}
 
 
 def _fetch(tmp: Path) -> tuple[Path, Path]:
@@ -57,6 +68,8 @@ def _wanted(preset: tuple[int, int], zone: sf2.Zone) -> bool:
 def build(source: Path, out_dir: Path) -> tuple[int, int]:
     """Write the subset; returns (samples, PCM bytes)."""
     bank = sf2.read(source, decode_ogg)
+    assert set(STYLE_PRESETS) <= set(gm.SHIPPED_PRESETS), "a style's preset is not in gm.SAMPLED"
+    assert set(STYLE_DRUM_KEYS) <= set(gm.DRUM_KEYS.values()), "a style's drum key is not in gm.DRUM_KEYS"
     missing = [p for p in gm.SHIPPED_PRESETS if p not in bank.presets]
     if missing:
         raise SystemExit(f"the source has no presets {missing}")

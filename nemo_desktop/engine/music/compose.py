@@ -44,15 +44,18 @@ _INSTRUMENT_VOICES = {
     "guitar": ("guitar", "pluck"),
     "strings": ("strings", "strings"),
     "synth": ("synth", "lead"),
+    "saxophone": ("piano", "sax"),
+    "electric_guitar": ("distortion_guitar", "distortion_guitar"),
 }
 
 
 def _cast(spec: Style, instruments: Sequence[str]) -> Cast:
     """The style's voices, unless the brief names instruments: the first plays the chords, the last the
     melody; an orchestral style keeps its orchestra unless the brief names an instrument it does not
-    welcome."""
+    welcome. An instrument the style already plays (its ``plays``) changes nothing."""
     chords, melody = spec.chord_instrument, spec.melody_instrument
     orchestra = spec.orchestra
+    instruments = [i for i in instruments if i not in spec.plays]  # "jazz saxophone": jazz's own sax plays
     if orchestra and not set(instruments) <= set(orchestra.welcomes):
         orchestra = None  # "cinematic piano": the piano plays, not the orchestra
     if instruments:

@@ -42,6 +42,16 @@ PROGRAMS = MappingProxyType(
         "lead": 80,  # Lead 1 (square)
         "pad": 89,  # Pad 2 (warm)
         "synth": 90,  # Pad 3 (polysynth)
+        # the newer styles' voices
+        "glockenspiel": 9,
+        "marimba": 12,
+        "distortion_guitar": 30,
+        "bass_808": 38,  # Synth Bass 1 (numpy by default: the 808's drop)
+        "saw_bass": 39,  # Synth Bass 2 (numpy by default)
+        "sax": 65,  # Alto Sax
+        "dizi": 73,  # Flute (a dizi-like voice)
+        "koto": 107,  # Koto (a guzheng-like voice)
+        "erhu": 110,  # Fiddle (an erhu-like voice)
     }
 )
 
@@ -52,7 +62,7 @@ OCTAVE_DOWN_ABOVE = MappingProxyType({"piano_bass": 48})
 DRUM_KEYS = MappingProxyType(
     {
         "kick": 36, "snare": 38, "clap": 39, "hat": 42, "openhat": 46, "shaker": 70, "rim": 37, "tom": 45,
-        "crash": 49,
+        "crash": 49, "ride": 51, "gated_snare": 40,
     }
 )
 DRUM_BANK, DRUM_KIT = 128, 0
@@ -63,10 +73,11 @@ SAMPLED = frozenset(
         "piano", "piano_bass", "epiano", "celesta", "bell", "guitar", "finger_bass", "cello", "contrabass",
         "strings_tremolo", "pizzicato", "harp", "timpani", "strings", "slow_strings", "choir", "trumpet", "horn",
         "brass", "oboe", "clarinet", "flute",
+        "glockenspiel", "marimba", "distortion_guitar", "sax", "dizi", "koto", "erhu",
     }
 )
 # Styles whose drums are an acoustic kit, played by the bank; the others keep the numpy (808-style) kit.
-ACOUSTIC_KIT_STYLES = frozenset({"acoustic", "lofi", "calm_piano"})
+ACOUSTIC_KIT_STYLES = frozenset({"acoustic", "lofi", "calm_piano", "rock", "jazz", "kids", "travel"})
 
 # What the shipped bank must hold: the programs of the sampled voices, and the drum kit.
 SHIPPED_PRESETS = tuple(sorted({(0, PROGRAMS[v]) for v in SAMPLED} | {(DRUM_BANK, DRUM_KIT)}))

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from nemo_desktop.engine.music import orchestra
+from nemo_desktop.engine.music import ensemble, orchestra
 from nemo_desktop.engine.music.dsp import (
     adsr,
     attack,
@@ -238,6 +238,8 @@ VOICES: Mapping[str, Voice] = MappingProxyType(
         "timpani": Voice(orchestra.timpani, 1.0, 3.0),
         "harp": Voice(orchestra.harp, 1.0, 3.0),
         "celesta": Voice(orchestra.celesta, 0.6, 2.5),
+        # the genre styles' own (rock, Chinese traditional, jazz, kids, travel, hip hop, synthwave)
+        **{name: Voice(*spec) for name, spec in ensemble.VOICES.items()},
     }
 )
 
@@ -337,6 +339,7 @@ DRUMS: Mapping[str, tuple[Callable[[_DrumKit], np.ndarray], int]] = MappingProxy
         "rim": (_rim, 1),
         "tom": (_tom, 1),
         "crash": (_crash, 1),
+        **ensemble.DRUMS,  # ride, gated snare
     }
 )
 
@@ -390,7 +393,7 @@ class Drums:
     """Plays drum voices from samples synthesized once each, cycling through a voice's alternates."""
 
     def __init__(self, sr: int, style: str) -> None:
-        self._kit = _DrumKit(sr, big=style == "cinematic")
+        self._kit = _DrumKit(sr, big=style in ("cinematic", "suspense"))
         self.samples: dict[str, list[np.ndarray]] = {}
         self.counter: dict[str, int] = {}
 

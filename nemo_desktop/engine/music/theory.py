@@ -32,9 +32,14 @@ NOTE_PCS: dict[str, int] = {
 SCALES: dict[str, tuple[int, ...]] = {
     "major": (0, 2, 4, 5, 7, 9, 11),
     "minor": (0, 2, 3, 5, 7, 8, 10),
+    # five-note scales (Chinese traditional melodies): the major one, and its relative minor's
+    "major_pentatonic": (0, 2, 4, 7, 9),
+    "minor_pentatonic": (0, 3, 5, 7, 10),
 }
 _NUMERALS = {"I": 0, "II": 2, "III": 4, "IV": 5, "V": 7, "VI": 9, "VII": 11}
-_CHORD_RE = re.compile(r"^(b|#)?(VII|VI|V|IV|III|II|I|vii|vi|v|iv|iii|ii|i)(°)?(maj7|7|sus4|sus2|add9)?$")
+# Seventh and ninth above the third: "9" is a dominant ninth (a minor ninth chord on a lower-case numeral)
+_UPPER = {"9": (10, 14), "maj9": (11, 14), "7b9": (10, 13)}
+_CHORD_RE = re.compile(r"^(b|#)?(VII|VI|V|IV|III|II|I|vii|vi|v|iv|iii|ii|i)(°)?(maj9|maj7|7b9|9|7|sus4|sus2|add9|b9)?$")
 
 
 def key_pc(key: str) -> int:
@@ -60,7 +65,7 @@ class Chord:
 
 
 def parse_chord(symbol: str, tonic: int) -> Chord:
-    """A Roman-numeral chord ("bVII", "ii7", "IVmaj7", "Vsus4") in the key whose tonic is ``tonic``."""
+    """A Roman-numeral chord ("bVII", "ii7", "IVmaj7", "Vsus4", "ii9", "V7b9") in the key whose tonic is ``tonic``."""
     m = _CHORD_RE.match(symbol)
     if not m:
         raise ValueError(f"bad chord symbol {symbol!r}")
@@ -70,7 +75,10 @@ def parse_chord(symbol: str, tonic: int) -> Chord:
     third = 3 if minor else 4
     fifth = 6 if dim else 7
     intervals: list[int] = [0, third, fifth]
-    if ext == "maj7":
+    if ext in _UPPER:
+        # ninths keep the fifth last, so a four-voice voicing (``pcs[:4]``) is root, third, seventh, ninth
+        intervals = [0, third, *_UPPER[ext], fifth]
+    elif ext == "maj7":
         intervals.append(11)
     elif ext == "7":
         intervals.append(10)
@@ -80,6 +88,8 @@ def parse_chord(symbol: str, tonic: int) -> Chord:
         intervals[1] = 2
     elif ext == "add9":
         intervals.append(14)
+    elif ext == "b9":
+        intervals.append(13)  # a minor ninth over the triad: the cluster suspense music leans on
     return Chord(root, tuple(intervals), symbol)
 
 

@@ -33,6 +33,7 @@ from nemo_desktop.engine.prompt.lexicon import (
     MUSIC_WORDS,
     NO_DRUMS,
     ONE_MINUTE,
+    PART_OF,
     STYLE_NOUNS,
     MissingGenre,
 )
@@ -106,8 +107,8 @@ class MusicBrief:
         noun = tr(STYLE_NOUNS[self.style], lang) if self.style in STYLE_NOUNS else self.style
         mood = MOOD_NAMES.get(self.mood)  # the neutral mood adds no word
         head = tr(mood, lang).format(style=noun) if mood else noun
-        own = _STYLE_OWN_INSTRUMENT.get(self.style)
-        extra = [tr(INSTRUMENT_NAMES[i], lang) for i in self.instruments if i in INSTRUMENT_NAMES and i != own]
+        own = {_STYLE_OWN_INSTRUMENT.get(self.style), *(STYLES[self.style].plays if self.style in STYLES else ())}
+        extra = [tr(INSTRUMENT_NAMES[i], lang) for i in self.instruments if i in INSTRUMENT_NAMES and i not in own]
         if not extra:
             return head
         glue = typography(lang)
@@ -123,6 +124,17 @@ _STYLE_MOOD = {
     "acoustic": "happy",
     "electronic": "energetic",
     "ambient": "calm",
+    "sad": "sad",
+    "romantic": "romantic",
+    "hip_hop": "energetic",
+    "synthwave": "energetic",
+    "rock": "energetic",
+    "jazz": "chill",
+    "corporate": "happy",
+    "chinese": "calm",
+    "suspense": "neutral",
+    "kids": "happy",
+    "travel": "happy",
 }
 # The instrument a style's name already says, so "calm piano" is not called "calm piano with piano".
 _STYLE_OWN_INSTRUMENT = {
@@ -130,6 +142,9 @@ _STYLE_OWN_INSTRUMENT = {
     "acoustic": "guitar",
     "cinematic": "strings",
     "electronic": "synth",
+    "synthwave": "synth",
+    "rock": "electric_guitar",
+    "jazz": "saxophone",
 }
 # An instrument named without a style picks the style it leads.
 INSTRUMENT_STYLE = {
@@ -137,6 +152,8 @@ INSTRUMENT_STYLE = {
     "guitar": "acoustic",
     "strings": "cinematic",
     "synth": "electronic",
+    "saxophone": "jazz",
+    "electric_guitar": "rock",
 }
 # How much energy a worded mood asks for (blended 70/30 with what the video shows).
 _MOOD_ENERGY = {
@@ -266,6 +283,17 @@ def named_genre(positive: str) -> tuple[str | None, MissingGenre | None]:
     return (best[2], best[3]) if best else (None, None)
 
 
+def named_instruments(positive: str) -> tuple[str, ...]:
+    """The instruments the words name, in the lexicon's order; "electric guitar" is not also a "guitar"."""
+    found = [k for k, words in INSTRUMENT_WORDS.items() if words.found_in(positive)]
+    for part, whole in PART_OF.items():
+        if part in found and whole in found and not INSTRUMENT_WORDS[part].found_in(
+            INSTRUMENT_WORDS[whole].removed_from(positive)
+        ):
+            found.remove(part)
+    return tuple(found)
+
+
 def worded_style(positive: str, instruments: tuple[str, ...]) -> str | None:
     """The style the words ask for, by priority: a genre named (ours or the closest to one we lack), else the
     style the first instrument named leads, else the style of the mood named; None lets the video decide."""
@@ -352,7 +380,7 @@ def make_brief(prompt: str, traits: VideoTraits | None) -> MusicBrief:
     text = (prompt or "").lower()
     positive = NO_DRUMS.removed_from(text)
     energy = _energy_of(traits)
-    instruments = tuple(k for k, words in INSTRUMENT_WORDS.items() if words.found_in(positive))
+    instruments = named_instruments(positive)
     style = worded_style(positive, instruments)
     worded = style is not None
     if style is None:

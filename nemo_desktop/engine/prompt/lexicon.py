@@ -36,82 +36,93 @@ class MissingInstrument:
 # --------------------------------------------------------------------------------------- what to play
 
 # Genre names → our style. Only names of kinds of music (moods are MOOD_WORDS): a genre the person names wins
-# over the instruments and the mood they name. The order of the keys breaks ties at the same place.
+# over the instruments and the mood they name, so an adjective ("tense", "cute", "adventurous") is no genre
+# word — "cute lo-fi" is lo-fi. The order of the keys breaks ties at the same place.
 GENRE_WORDS: dict[str, Phrases] = {
     "lofi": Phrases(("lo-fi", "lofi", "lo fi", "chillhop", "study beats", "低保真")),
+    "hip_hop": Phrases((
+        "hip hop", "hip-hop", "hiphop", "rap", "trap", "boom bap", "drill", "808", "嘻哈", "说唱", "饶舌", "陷阱音乐",
+    )),
+    "synthwave": Phrases((
+        "synthwave", "retrowave", "outrun", "vaporwave", "80s", "1980s", "retro synth", "synth pop", "synthpop",
+        "合成器浪潮", "蒸汽波", "复古电子", "赛博朋克", "八十年代",
+    )),
     "cinematic": Phrases((
         "cinematic", "trailer", "orchestral", "orchestra", "film score", "movie score", "epic music",
         "电影", "管弦", "交响",
     )),
+    "suspense": Phrases((
+        "suspense", "suspenseful", "thriller", "horror", "scary", "creepy", "mystery", "spooky",
+        "悬疑", "惊悚", "恐怖", "诡异",
+    )),
     "electronic": Phrases((
-        "electronic", "edm", "techno", "house", "synthwave", "electro", "dance music", "club", "trance",
-        "电子", "电音", "蹦迪",
+        "electronic", "edm", "techno", "house", "electro", "dance music", "club", "trance",
+        "电子", "电音", "蹦迪", "浩室",
     )),
     "ambient": Phrases((
         "ambient", "atmospheric", "meditation", "meditative", "spacey", "drone", "氛围", "冥想", "空灵",
     )),
-    "acoustic": Phrases((
-        "acoustic", "folk", "travel", "vlog", "singer-songwriter", "民谣", "原声", "旅行", "旅游", "木吉他",
+    "rock": Phrases((
+        "rock", "punk", "grunge", "hard rock", "indie rock", "power chords", "摇滚", "朋克",
     )),
+    "jazz": Phrases(("jazz", "jazzy", "bebop", "swing jazz", "big band", "smooth jazz", "爵士")),
+    "chinese": Phrases((
+        "chinese traditional", "traditional chinese", "chinese style", "chinese", "guzheng", "erhu", "dizi", "pipa",
+        "wuxia", "中国风", "古风", "国风", "民乐", "古筝", "二胡", "笛子", "琵琶", "武侠", "仙侠", "江南",
+    )),
+    "kids": Phrases((
+        "kids", "children", "childrens", "children's", "playful", "cartoon", "nursery rhyme",
+        "儿童", "童趣", "卡通", "俏皮", "童谣",
+    )),
+    "corporate": Phrases((
+        "corporate", "business", "commercial", "advertising", "presentation", "inspirational", "motivational",
+        "企业", "商务", "宣传", "广告", "励志", "公司",
+    )),
+    "travel": Phrases((
+        "travel", "vlog", "travelogue", "road trip", "vacation",
+        "旅行", "旅游", "游记", "出游", "度假", "自驾",
+    )),
+    "acoustic": Phrases((
+        "acoustic", "folk", "singer-songwriter", "民谣", "原声", "木吉他",
+    )),
+    "sad": Phrases((
+        "ballad", "tearjerker", "heartbreak", "sad song", "emotional music", "抒情", "催泪", "伤感音乐", "悲伤的歌",
+    )),
+    "romantic": Phrases(("love song", "wedding music", "valentine", "情歌", "婚礼音乐", "表白")),
     "upbeat_pop": Phrases(("pop", "k-pop", "kpop", "j-pop", "jpop", "流行")),
     "calm_piano": Phrases(("piano ballad", "solo piano", "钢琴曲", "钢琴独奏")),
 }
 
 # Genres we have no style for yet → the name we say back and the closest style we have. Said honestly:
-# "No jazz style yet — I used lo-fi."
+# "No heavy metal style yet — I used rock."
 MISSING_GENRES: dict[str, MissingGenre] = {
     # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "metal": MissingGenre(N_("heavy metal"), "upbeat_pop", Phrases((
+    "metal": MissingGenre(N_("heavy metal"), "rock", Phrases((
         "heavy metal", "metal", "metalcore", "重金属", "金属",
     ))),
     # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "rock": MissingGenre(N_("rock"), "upbeat_pop", Phrases(("rock", "punk", "grunge", "摇滚", "朋克"))),
-    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "jazz": MissingGenre(N_("jazz"), "lofi", Phrases(("jazz", "jazzy", "bebop", "swing jazz", "爵士"))),
-    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "hip_hop": MissingGenre(N_("hip hop"), "lofi", Phrases((
-        "hip hop", "hip-hop", "hiphop", "rap", "trap", "boom bap", "drill", "嘻哈", "说唱",
-    ))),
-    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "rnb": MissingGenre(N_("rhythm and blues"), "lofi", Phrases((
+    "rnb": MissingGenre(N_("rhythm and blues"), "hip_hop", Phrases((
         "r&b", "rnb", "soul", "neo soul", "节奏布鲁斯", "灵魂乐",
     ))),
     # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "blues": MissingGenre(N_("blues"), "lofi", Phrases(("blues", "bluesy", "蓝调", "布鲁斯"))),
+    "blues": MissingGenre(N_("blues"), "jazz", Phrases(("blues", "bluesy", "蓝调", "布鲁斯"))),
     # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
     "classical": MissingGenre(N_("classical"), "cinematic", Phrases(("classical", "baroque", "symphony", "古典"))),
     # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
     "country": MissingGenre(N_("country"), "acoustic", Phrases(("country", "bluegrass", "乡村"))),
     # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "latin": MissingGenre(N_("Latin"), "acoustic", Phrases((
+    "latin": MissingGenre(N_("Latin"), "travel", Phrases((
         "latin", "salsa", "bossa nova", "reggaeton", "reggae", "拉丁", "雷鬼",
     ))),
     # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
     "funk": MissingGenre(N_("funk"), "upbeat_pop", Phrases(("funk", "funky", "disco", "放克", "迪斯科"))),
-    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "corporate": MissingGenre(N_("corporate"), "upbeat_pop", Phrases((
-        "corporate", "business", "commercial", "advertising", "企业", "商务", "宣传", "广告",
-    ))),
-    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "chinese": MissingGenre(N_("Chinese traditional"), "calm_piano", Phrases((
-        "chinese traditional", "traditional chinese", "chinese style", "guzheng", "erhu", "dizi", "pipa",
-        "中国风", "古风", "国风", "民乐", "古筝", "二胡", "笛子", "琵琶",
-    ))),
-    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "suspense": MissingGenre(N_("suspense"), "cinematic", Phrases((
-        "suspense", "suspenseful", "thriller", "horror", "scary", "creepy", "悬疑", "惊悚", "恐怖",
-    ))),
-    # i18n: a kind of music we cannot play yet, in "No {genre} style yet — I used {style}."
-    "kids": MissingGenre(N_("playful kids"), "upbeat_pop", Phrases((
-        "kids", "children", "childrens", "playful", "cartoon", "儿童", "童趣", "卡通", "俏皮",
-    ))),
 }
 
 # The style a mood picks when no genre or instrument is named.
 MOOD_STYLE: dict[str, str] = {
     "calm": "calm_piano",
-    "sad": "calm_piano",
-    "romantic": "calm_piano",
+    "sad": "sad",
+    "romantic": "romantic",
     "happy": "upbeat_pop",
     "energetic": "upbeat_pop",
     "epic": "cinematic",
@@ -146,15 +157,15 @@ INSTRUMENT_WORDS: dict[str, Phrases] = {
     "guitar": Phrases(("guitar", "guitars", "ukulele", "吉他", "尤克里里")),
     "strings": Phrases(("strings", "string", "violin", "cello", "orchestra", "弦乐", "小提琴", "大提琴")),
     "synth": Phrases(("synth", "synths", "synthesizer", "synthesiser", "合成器")),
+    "saxophone": Phrases(("saxophone", "sax", "萨克斯")),
+    "electric_guitar": Phrases((
+        "electric guitar", "electric guitars", "distorted guitar", "distortion guitar", "guitar riff", "电吉他",
+    )),
 }
+# An instrument word that is also part of another's name: "guitar" in "electric guitar" is not a second guitar.
+PART_OF: dict[str, str] = {"guitar": "electric_guitar"}
 # Instruments we have no voice for yet → the name we say back ("No saxophone yet — …").
 MISSING_INSTRUMENTS: dict[str, MissingInstrument] = {
-    # i18n: an instrument we cannot play yet, in "No {instrument} among the built-in instruments yet."
-    "saxophone": MissingInstrument(N_("saxophone"), Phrases(("saxophone", "sax", "萨克斯"))),
-    # i18n: an instrument we cannot play yet, in "No {instrument} among the built-in instruments yet."
-    "electric_guitar": MissingInstrument(N_("electric guitar"), Phrases((
-        "electric guitar", "distorted guitar", "电吉他"),
-    )),
     # i18n: an instrument we cannot play yet, in "No {instrument} among the built-in instruments yet."
     "voice": MissingInstrument(N_("vocals"), Phrases(("vocals", "vocal", "singing", "singer", "人声", "唱歌", "歌声"))),
 }
@@ -283,6 +294,28 @@ STYLE_NOUNS: dict[str, str] = {
     "electronic": N_("electronic"),
     # i18n: a kind of music, after a mood word: "calm ambient"
     "ambient": N_("ambient"),
+    # i18n: a kind of music, after a mood word: "melancholic ballad"
+    "sad": N_("ballad"),
+    # i18n: a kind of music, after a mood word: "romantic love theme"
+    "romantic": N_("love theme"),
+    # i18n: a kind of music, after a mood word: "energetic hip hop"
+    "hip_hop": N_("hip hop"),
+    # i18n: a kind of music, after a mood word: "energetic synthwave"
+    "synthwave": N_("synthwave"),
+    # i18n: a kind of music, after a mood word: "energetic rock"
+    "rock": N_("rock"),
+    # i18n: a kind of music, after a mood word: "chill jazz"
+    "jazz": N_("jazz"),
+    # i18n: a kind of music, after a mood word: "upbeat corporate" (uplifting business music)
+    "corporate": N_("corporate"),
+    # i18n: a kind of music, after a mood word: "calm Chinese traditional"
+    "chinese": N_("Chinese traditional"),
+    # i18n: a kind of music, after a mood word: "suspense" (thriller music)
+    "suspense": N_("suspense"),
+    # i18n: a kind of music, after a mood word: "upbeat kids' music"
+    "kids": N_("kids' music"),
+    # i18n: a kind of music, after a mood word: "upbeat travel vlog"
+    "travel": N_("travel vlog"),
 }
 INSTRUMENT_NAMES: dict[str, str] = {
     # i18n: an instrument, as in "calm piano with strings"
@@ -293,4 +326,8 @@ INSTRUMENT_NAMES: dict[str, str] = {
     "strings": N_("strings"),
     # i18n: an instrument, as in "calm piano with synth"
     "synth": N_("synth"),
+    # i18n: an instrument, as in "chill lo-fi with saxophone"
+    "saxophone": N_("saxophone"),
+    # i18n: an instrument, as in "upbeat pop with electric guitar"
+    "electric_guitar": N_("electric guitar"),
 }

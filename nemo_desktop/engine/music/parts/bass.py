@@ -27,6 +27,7 @@ class _BassBar:
     nxt: int  # pitch class of the next bar's root
     vel: float
     swing: float
+    pattern: str = ""  # the style's one-bar bass pattern (bass_rhythm "pattern")
 
 
 def _whole(b: _BassBar) -> list[_Event]:
@@ -79,7 +80,46 @@ def _pulse(b: _BassBar) -> list[_Event]:
     return events
 
 
+def _approach(b: _BassBar) -> int:
+    """A half step into the next bar's root, from below when it rises (the walking line's last beat)."""
+    target = bass_pitch(b.nxt)
+    return target - 1 if target >= b.root else target + 1
+
+
+def _walking(b: _BassBar) -> list[_Event]:
+    """A walking line: four quarter notes a bar, root first, chord tones through the middle, the last a
+    half step into the next root; every other bar climbs to the octave instead of the fifth."""
+    chord = b.bar.harmony()
+    third = b.root + chord.intervals[1]
+    seventh = b.root + next((i for i in chord.intervals if i in (10, 11)), 12)
+    middle = (third, b.fifth if b.fifth > b.root else b.root + 7) if b.bar.index % 2 == 0 else (third, seventh)
+    line = [b.root, *middle]
+    events: list[_Event] = []
+    for k in range(b.bar.nbeats):
+        p = line[k] if k < len(line) and k < b.bar.nbeats - 1 else _approach(b)
+        events.append((float(k), 0.9, p, b.vel * (1.0 if k % 2 == 0 else 0.85)))
+    return events
+
+
+_PATTERN_PITCH = {"r": 0, "o": 12, "f": 7}
+
+
+def _pattern(b: _BassBar) -> list[_Event]:
+    """The style's one-bar pattern: each letter a note (R root, O octave, F fifth, N into the next root),
+    held to the next letter when upper case, short when lower case."""
+    steps = [(k, ch) for k, ch in enumerate(b.pattern[: b.bar.nbeats * 4]) if ch != "."]
+    events: list[_Event] = []
+    for i, (k, ch) in enumerate(steps):
+        nxt = steps[i + 1][0] if i + 1 < len(steps) else b.bar.nbeats * 4
+        p = _approach(b) if ch.lower() == "n" else b.root + _PATTERN_PITCH.get(ch.lower(), 0)
+        length = (nxt - k) / 4 * (0.92 if ch.isupper() else 0.45)
+        events.append((k / 4, length, p, b.vel * (1.0 if k % 4 == 0 else 0.85)))
+    return events
+
+
 _RHYTHMS: dict[str, Callable[[_BassBar], list[_Event]]] = {
+    "walking": _walking,
+    "pattern": _pattern,
     "whole": _whole,
     "half": _half,
     "eighths": _eighths,
@@ -106,15 +146,15 @@ def rhythm_events(ctx: PartContext, n: int) -> list[tuple[float, float, int, flo
     chord = bar.harmony()
     if not bar.plays("bass"):
         return []
-    if bar.section == "intro" and ctx.spec.name not in ("calm_piano", "ambient") and bar.level < 0.4:
+    if bar.section == "intro" and not ctx.spec.gentle and bar.level < 0.4:
         return []
     root = bass_pitch(chord.root)
     fifth = root + 7 if root + 7 <= 45 else root - 5
     following = bars[n + 1].chord if n + 1 < len(bars) else None
     nxt = following.root if following else chord.root
-    b = _BassBar(bar, root, fifth, nxt, 0.55 + 0.4 * bar.level, ctx.swing)
+    b = _BassBar(bar, root, fifth, nxt, 0.55 + 0.4 * bar.level, ctx.swing, ctx.spec.bass_pattern)
     rhythm = ctx.spec.bass_rhythm
-    if bar.level < 0.35 and rhythm in ("eighths", "pulse", "syncopated"):
+    if bar.level < 0.35 and rhythm in ("eighths", "pulse", "syncopated", "pattern"):
         rhythm = "whole"
     play = _RHYTHMS.get(rhythm)
     out: list[tuple[float, float, int, float]] = []

@@ -105,7 +105,26 @@ def _strum(ctx: PartContext, c: BarChord) -> list[Note]:
     return notes
 
 
+def _chug(ctx: PartContext, c: BarChord) -> list[Note]:
+    """Power chords (root, fifth, octave, low) chugged in eighths, palm-muted short, the downbeats open and
+    hard: the rock guitar. Cuts inside the bar are struck like downbeats."""
+    bar = c.bar
+    root = bass_pitch(bar.harmony().root, 40)
+    shape = (root, root + 7, root + 12)
+    hits = sorted({k / 2 for k in range(bar.nbeats * 2)} | set(c.strikes))
+    notes: list[Note] = []
+    for k, pos in enumerate(hits):
+        open_hit = pos in c.strikes or (pos == int(pos) and int(pos) % 2 == 0)
+        end = hits[k + 1] if k + 1 < len(hits) else bar.nbeats
+        t0 = ctx.clock.t(bar.beat0 + pos)
+        d = (ctx.clock.t(bar.beat0 + end) - t0) * (0.95 if open_hit else 0.45)
+        vel = c.vel * (1.0 if open_hit else 0.75)
+        notes += [Note(t0 + 0.006 * j, d, p, vel, ctx.cast.chords, (-0.7, 0.7, 0.0)[j]) for j, p in enumerate(shape)]
+    return notes
+
+
 _RHYTHMS: dict[str, Callable[[PartContext, BarChord], list[Note]]] = {
+    "chug": _chug,
     "sustain": _sustain,
     "broken": broken,
     "stabs": _stabs,
@@ -144,6 +163,8 @@ def chord_part(ctx: PartContext) -> list[Note]:
     notes: list[Note] = []
     prev: tuple[int, ...] | None = None
     low, high = (48, 72) if ctx.cast.chords in ("guitar", "strings", "pad") else (52, 76)
+    if ctx.spec.chord_register and ctx.cast.chords == ctx.spec.chord_instrument:
+        low, high = ctx.spec.chord_register
     rhythm = ctx.spec.chord_rhythm
     variant = int(ctx.rng.integers(0, 3))
     for bar in ctx.bars:
@@ -151,7 +172,7 @@ def chord_part(ctx: PartContext) -> list[Note]:
         prev = voicing
         strikes = strikes_in(ctx, bar)
         sparse = bar.level < 0.42 or bar.section == "intro" or bar.density < 0.8
-        held = rhythm == "sustain" or (sparse and rhythm in ("stabs", "strum", "comp"))
+        held = rhythm == "sustain" or (sparse and rhythm in ("stabs", "strum", "comp", "chug"))
         play = _RHYTHMS.get("sustain" if held else rhythm)  # a rhythm without a player leaves only the pad
         if play is not None and bar.plays("chords"):
             notes += play(ctx, BarChord(bar, voicing, 0.45 + 0.4 * bar.level, strikes, variant))

@@ -10,7 +10,7 @@ from nemo_desktop.engine.music.score import Note
 from nemo_desktop.engine.music.styles import LIGHT_GROOVES, DrumGrid
 
 # kick, snare and clap stay centred; the kit spreads around them as a drummer's overheads hear it
-_PANS = {"hat": 0.45, "openhat": 0.5, "shaker": -0.55, "rim": -0.3, "tom": -0.35, "crash": 0.4}
+_PANS = {"hat": 0.45, "openhat": 0.5, "ride": 0.4, "shaker": -0.55, "rim": -0.3, "tom": -0.35, "crash": 0.4}
 
 
 def _grooves(ctx: PartContext) -> list[DrumGrid]:
@@ -48,7 +48,9 @@ def _groove(ctx: PartContext, d: _DrumBar) -> list[Note]:
             off = s % 4
             pos = s / 4 + (swing * 0.3 if off == 2 else (swing * 0.15 if off in (1, 3) else 0.0))
             v = d.vel * (0.45 if ch == "o" else 1.0) * (0.8 if off else 1.0)
-            notes.append(Note(ctx.clock.t(beat0 + pos), 0.2, 0, v, voice, _PANS.get(voice, 0.0)))
+            for k in range(2 if ch == "r" else 1):  # a roll: two thirty-seconds, the second softer
+                t = ctx.clock.t(beat0 + pos + k / 8)
+                notes.append(Note(t, 0.2, 0, v * (0.7 if k else 1.0), voice, _PANS.get(voice, 0.0)))
     return notes
 
 
@@ -69,13 +71,14 @@ def _ghosts(ctx: PartContext, d: _DrumBar) -> list[Note]:
 
 
 def _fill(ctx: PartContext, d: _DrumBar) -> list[Note]:
-    """A rising fill over the last beat (toms in cinematic music or where the arrangement asks, else the
-    snare); a "stop" leaves the beat empty but for a kick on it (the breath before a breakdown)."""
+    """A rising fill over the last beat on the style's fill drum (toms in film music or where the arrangement
+    asks, else the snare); a "stop" leaves the beat empty but for a kick on it (the breath before a
+    breakdown)."""
     if d.fill_from >= d.steps:
         return []
     if d.bar.fill == "stop":
         return [Note(ctx.clock.t(d.bar.beat0 + d.fill_from / 4), 0.2, 0, d.vel * 0.8, "kick", 0.0)]
-    fill_voice = "tom" if ctx.spec.name == "cinematic" or d.bar.fill == "toms" else "snare"
+    fill_voice = "tom" if d.bar.fill == "toms" else ctx.spec.fill_voice
     # electronic music leaves a breath before the drop: the fill stops a sixteenth early
     last = d.steps - 1 if ctx.spec.extra.get("drop_gap") else d.steps
     beat0 = d.bar.beat0

@@ -161,6 +161,9 @@ def _voice(ctx: PartContext, bar: Bar) -> str:
     """Who sings this bar: the cast's melody voice, or in an orchestra a woodwind in quiet passages (a new
     one each phrase), the lead (violins, celli) from the middle, the climax lead (horn, trumpet) at the top."""
     band = ctx.cast.orchestra
+    turns = ctx.spec.melody_turns
+    if band is None and turns and ctx.cast.melody == ctx.spec.melody_instrument:
+        return turns[(bar.index // 4) % len(turns)]  # the style's voices take a phrase each
     if band is None:
         return ctx.cast.melody
     if bar.level < 0.5 and band.winds:
@@ -173,7 +176,8 @@ def _register(ctx: PartContext) -> tuple[int, int]:
     band = ctx.cast.orchestra
     if band is not None:
         return (50, 74) if band.lead == "cello" else (60, 84)
-    return (62, 84) if ctx.cast.melody in ("bell", "lead", "pluck", "piano") else (57, 79)
+    high_voices = ("bell", "lead", "pluck", "piano", "glockenspiel", "dizi", "marimba", "celesta")
+    return (62, 84) if ctx.cast.melody in high_voices else (57, 79)
 
 
 def _pickup(ctx: PartContext, bar: Bar, nxt: Bar, scale: Sequence[int], line: _Line) -> list[Note]:
@@ -199,7 +203,8 @@ def melody_part(ctx: PartContext) -> list[Note]:
     no pitch more than ``MAX_REPEATS`` times in a row; ending on the tonic at the final hit."""
     voice = ctx.cast.melody if ctx.cast.orchestra is None else ctx.cast.orchestra.lead
     low, high = _register(ctx)
-    scale = scale_pitches(ctx.tonic, ctx.mode, low, high)
+    scale = scale_pitches(ctx.tonic, f"{ctx.mode}_{ctx.spec.melody_scale}" if ctx.spec.melody_scale else ctx.mode,
+                          low, high)
     phrase_plan = _phrase_plan(ctx)
     notes: list[Note] = []
     line = _Line(scale[len(scale) // 2], limit=int(ctx.spec.extra.get("repeats", MAX_REPEATS)))

@@ -138,11 +138,8 @@ def assign_chords(ctx: PartContext) -> None:
         k = counters.get(b.section, 0)
         counters[b.section] = k + 1
         b.chord = parse_chord(prog[k % len(prog)], tonic)
-    if spec.name == "ambient":
-        cadence = ["iv" if minor else "IV"]
-    elif spec.name in ("lofi",):
-        cadence = ["iv7" if minor else "ii7", "V7"]
-    else:
+    cadence = list(spec.cadence_minor if minor else spec.cadence_major)  # the style's own, else IV V
+    if not cadence:
         cadence = ["iv" if minor else "IV", "V"] if len(bars) >= 4 else ["V"]
     for sym, bar in zip(cadence[::-1], bars[::-1], strict=False):
         bar.chord = parse_chord(sym, tonic)
