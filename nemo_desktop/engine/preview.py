@@ -18,7 +18,7 @@ import numpy as np
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.ports import PreviewAudio, PreviewChanging
-from nemo_desktop.engine import audio_io, mix_blocks
+from nemo_desktop.engine import audio_io
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.project import Project
 
@@ -81,6 +81,8 @@ class PreviewMixer:
             if music is None:
                 return to_pcm16(clip_audio)
             gain = float(music.brief.music_gain_db)
+            from nemo_desktop.engine import mix_blocks  # scipy: loaded by the warm-up, not at start
+
             sink = mix_blocks.ArraySink()  # the export's own passes, over the stems on disk
             mix_blocks.mix_into(sink, music.stems.music, mix_blocks.array_reader(clip_audio), music.stems.n,
                                 speech, SAMPLE_RATE, gain)
