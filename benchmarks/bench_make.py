@@ -10,9 +10,8 @@ interleaved rounds, best of each (the machine may be shared: read the ratios, no
 Target: make ≤ 0.5 × floor (stretch 0.4 ×). Also: the analysis alone (its ffmpeg CPU against the
 floor's), how many frames it decoded, which path it took, and the cuts' largest error in frames against
 the known cut times. ``--before`` also times the make with the pictures decoded frame by frame (the
-analysis before the compressed-stream pass), side by side; ``--serial`` the make with every step after the
-other (``Project.overlap`` off: the music's windows finished one by one, the mix written whole before the
-render starts), side by side.
+analysis before the compressed-stream pass), side by side; ``--serial`` the make with the mix written whole
+before the render starts (``Project.overlap`` off, as before the overlap), side by side.
 """
 
 from __future__ import annotations
@@ -156,7 +155,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "nemo-bench")
     parser.add_argument("--before", action="store_true", help="also time the make with every frame decoded")
-    parser.add_argument("--serial", action="store_true", help="also time the make with every step after the other")
+    parser.add_argument("--serial", action="store_true", help="also time the make with the mix written first")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)

@@ -78,11 +78,9 @@ class Performer:
         own: Play = synth().StemPlayer(score, SAMPLE_RATE)
         return own
 
-    def play(self, score: Score, cache_dir: Path | None, cancel: threading.Event | None = None,
-             threads: int | None = None) -> StemStore:
-        """The finished stems of ``score``, played and finished a window at a time into the cache (``threads``
-        windows finished at once: ``StemStore.render``)."""
-        return StemStore.render(score, self.player(score), SAMPLE_RATE, cache_dir, cancel, threads)
+    def play(self, score: Score, cache_dir: Path | None, cancel: threading.Event | None = None) -> StemStore:
+        """The finished stems of ``score``, played and finished a window at a time into the cache."""
+        return StemStore.render(score, self.player(score), SAMPLE_RATE, cache_dir, cancel)
 
     def take_problem(self) -> SoundFontUnavailable | None:
         problem, self._problem = self._problem, None

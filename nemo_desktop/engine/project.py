@@ -74,8 +74,8 @@ class Project:
         self.generated: Path | None = None  # the plain picture made for music without clips
         self.volumes: dict[str, float] = {}  # an added sound file's level by source (0.0: muted)
         self._pieces: dict[str, Music] = {}  # recently played pieces by what makes their notes
-        # work side by side where it can (music windows finished while the next plays, the mix streamed
-        # into the render); False: one step after the other, the same result (tests compare the two)
+        # the mix streamed into the render while it is written; False: the mix written whole first, the
+        # same file (tests compare the two)
         self.overlap = True
 
     @property
@@ -216,7 +216,7 @@ class Project:
 
         def work(token: CancelToken) -> Music:
             score = compose(brief, duration, cuts, fps, seed)
-            return Music(brief, seed, score, self.performer.play(score, self.cache, token, 2 if self.overlap else 1))
+            return Music(brief, seed, score, self.performer.play(score, self.cache, token))
 
         # the level is applied at the mix, so a piece that differs only in level is the same notes
         key = repr((dataclasses.replace(brief, music_gain_db=0.0), seed, duration, tuple(cuts), fps))

@@ -22,10 +22,9 @@ from nemo_desktop.core.errors import Cancelled
 from nemo_desktop.engine import heap
 from nemo_desktop.engine.audio_io import read_frames
 from nemo_desktop.engine.music.score import STEMS, Score
-from nemo_desktop.engine.music.windows import Play, overlapped_windows
+from nemo_desktop.engine.music.windows import Play, finished_windows
 
 _serial = itertools.count()
-FINISH_THREADS = 2  # windows finished side by side with the playing of the next (1: one after the other)
 
 
 class StemStore:
@@ -41,10 +40,9 @@ class StemStore:
     @classmethod
     def render(
         cls, score: Score, play: Play, sample_rate: int, cache_dir: Path | None,
-        cancel: threading.Event | None = None, threads: int | None = None,
+        cancel: threading.Event | None = None,
     ) -> StemStore:
-        """Play and finish ``score`` window by window into a new store; ``threads`` windows are finished
-        at once (default ``FINISH_THREADS``), each the same samples as one after the other."""
+        """Play and finish ``score`` window by window into a new store."""
         parent = cache_dir / "mix" if cache_dir is not None else None
         if parent is not None:
             parent.mkdir(parents=True, exist_ok=True)
@@ -52,8 +50,7 @@ class StemStore:
         store = cls(folder, int(round(score.duration * sample_rate)))
         files = {name: open(store.file(name), "wb") for name in STEMS}
         try:
-            workers = FINISH_THREADS if threads is None else threads
-            for _start, window in overlapped_windows(score, play, sample_rate, workers):
+            for _start, window in finished_windows(score, play, sample_rate):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 total = np.zeros_like(window[STEMS[0]])

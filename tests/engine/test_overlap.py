@@ -1,6 +1,6 @@
-"""Work side by side gives what one step after the other gives (issue 16): the music's windows finished in
-threads while the next plays are the serial windows sample for sample, and a whole ``make`` with the mix
-streamed into the render finds the same cuts and speech, plays the same stems and exports the same sound."""
+"""Work side by side gives what one step after the other gives (issue 16): a whole ``make`` with the mix
+streamed into the render finds the same cuts and speech, plays the same stems and exports the same sound as
+one that writes the mix whole first."""
 
 from __future__ import annotations
 
@@ -12,27 +12,9 @@ import numpy as np
 from nemo_desktop import paths
 from nemo_desktop.core.session import Session
 from nemo_desktop.engine.backend import LocalBackend
-from nemo_desktop.engine.music.compose import compose
-from nemo_desktop.engine.music.windows import finished_windows, overlapped_windows
-from nemo_desktop.engine.performance import Performer
-from nemo_desktop.engine.prompt import VideoTraits, make_brief
 from nemo_desktop.engine.render import render_mode
 from nemo_desktop.settings import Settings
 from tests.media import decoded_sound
-
-SR = 48000
-
-
-def test_windows_finished_side_by_side_are_the_serial_windows() -> None:
-    brief = make_brief("upbeat pop with drums", VideoTraits(duration=12.0))
-    score = compose(brief, 12.0, [4.0, 9.5], 30.0, 3)
-    performer = Performer()
-    serial = list(finished_windows(score, performer.player(score), SR, window_s=4.0))
-    side = list(overlapped_windows(score, performer.player(score), SR, workers=2, window_s=4.0))
-    assert [s for s, _ in side] == [s for s, _ in serial] == [0, 4 * SR, 8 * SR]
-    for (_, a), (_, b) in zip(serial, side, strict=True):
-        for name in a:
-            assert np.array_equal(a[name], b[name]), name
 
 
 async def _make(clip: Path, home: Path, overlap: bool) -> tuple[LocalBackend, Path]:

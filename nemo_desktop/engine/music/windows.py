@@ -9,9 +9,7 @@ and only the window itself is kept. The room is causal, so the joins are the who
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -30,54 +28,18 @@ def preroll(score: Score, sample_rate: int) -> int:
     return math.ceil((tail_seconds(score) + SETTLE_S) * sample_rate)
 
 
-def _spans(score: Score, sample_rate: int, window_s: float) -> Iterator[tuple[int, int, int]]:
-    """(start, first, end) of each window: its own samples start … end, played from ``first`` (the pre-roll)."""
-    n = int(round(score.duration * sample_rate))
-    window = max(1, int(window_s * sample_rate))
-    pre = preroll(score, sample_rate)
-    for start in range(0, n, window):
-        yield start, max(0, start - pre), min(n, start + window)
-
-
-def _finish(raw: Stems, score: Score, sample_rate: int, first: int, start: int) -> Stems:
-    from nemo_desktop.engine.music.finish import finish_stems
-
-    done = finish_stems(raw, score, sample_rate, offset=first)
-    return {name: np.ascontiguousarray(x[start - first :]) for name, x in done.items()}
-
-
 def finished_windows(
     score: Score, play: Play, sample_rate: int, window_s: float = WINDOW_S
 ) -> Iterator[tuple[int, Stems]]:
     """(offset, finished stems of samples offset … offset + window) over the whole piece, in order."""
-    for start, first, end in _spans(score, sample_rate, window_s):
-        yield start, _finish(play(score, sample_rate, first, end - first), score, sample_rate, first, start)
+    from nemo_desktop.engine.music.finish import finish_stems
 
-
-def overlapped_windows(
-    score: Score, play: Play, sample_rate: int, workers: int = 2, window_s: float = WINDOW_S
-) -> Iterator[tuple[int, Stems]]:
-    """``finished_windows``, the same samples in the same order, with each window finished in a worker
-    thread while the next is played: the finishing (filters, the room, the bus) is numpy and scipy that
-    let go of the GIL, the playing is per-note Python, so on two cores they run side by side. The player is
-    only ever called from this thread (it keeps a cache), and at most ``workers`` windows are being
-    finished at once, so memory stays a few windows whatever the length."""
-    if workers <= 1:
-        yield from finished_windows(score, play, sample_rate, window_s)
-        return
-    with ThreadPoolExecutor(workers, thread_name_prefix="nemo-finish") as pool:
-        pending: deque[tuple[int, Future[Stems]]] = deque()
-        try:
-            for start, first, end in _spans(score, sample_rate, window_s):
-                raw = play(score, sample_rate, first, end - first)
-                pending.append((start, pool.submit(_finish, raw, score, sample_rate, first, start)))
-                del raw
-                if len(pending) >= workers:
-                    at, job = pending.popleft()
-                    yield at, job.result()
-            while pending:
-                at, job = pending.popleft()
-                yield at, job.result()
-        finally:  # an early stop (cancel, error) waits only for the windows already being finished
-            for _, job in pending:
-                job.cancel()
+    n = int(round(score.duration * sample_rate))
+    window = max(1, int(window_s * sample_rate))
+    pre = preroll(score, sample_rate)
+    for start in range(0, n, window):
+        length = min(window, n - start)
+        first = max(0, start - pre)
+        raw = play(score, sample_rate, first, start + length - first)
+        done = finish_stems(raw, score, sample_rate, offset=first)
+        yield start, {name: np.ascontiguousarray(x[start - first :]) for name, x in done.items()}
