@@ -8,8 +8,11 @@ import logging
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from nemo_desktop import paths
+from nemo_desktop.core.errors import OutputNotWritable
+from nemo_desktop.core.events import no_progress
 from nemo_desktop.core.session import Session
 from nemo_desktop.engine.backend import LocalBackend
 from nemo_desktop.engine.render import render_mode
@@ -52,3 +55,14 @@ async def test_an_overlapped_make_is_the_serial_make(tmp_path: Path, media, capl
     heard, streamed = decoded_sound(serial_video), decoded_sound(side_video)
     assert heard.shape == streamed.shape and np.any(heard)
     assert np.array_equal(heard, streamed)  # the same samples went to the same encoder
+
+    # a render that cannot start stops the streamed mix with its own sentence, and leaves nothing behind
+    paths.use_root(tmp_path / "side")
+    try:
+        not_a_folder = tmp_path / "side" / "a file"
+        not_a_folder.write_text("x")
+        with pytest.raises(OutputNotWritable):
+            await side.export(side.project.draft, not_a_folder, no_progress)
+        assert not list((tmp_path / "side" / "cache").glob("render-*"))
+    finally:
+        paths.use(None)
