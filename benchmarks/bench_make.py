@@ -108,7 +108,7 @@ def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, ro
 
     wav = home / "floor.wav"
     write_wav(wav, timeline_audio(Draft(tracks=[Track(0, [Segment(0, 60.0, str(clip))])])))
-    decodes, muxes, makes, olds, serials, all_stages = [], [], [], [], [], []
+    decodes, muxes, makes, olds, serials, all_stages, serial_stages = [], [], [], [], [], [], []
     for _ in range(rounds):  # interleaved, best of each: a busy machine slows all of them alike
         decodes.append(timed(lambda: decode_floor(clip)))
         muxes.append(timed(lambda: copy_floor(clip, wav, home / "floor.mp4")))
@@ -117,7 +117,8 @@ def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, ro
         if before:
             olds.append(make_before(clip, home))
         if serial:
-            serials.append(sum(cold_make(clip, home, overlap=False).values()))
+            serial_stages.append(cold_make(clip, home, overlap=False))
+            serials.append(sum(serial_stages[-1].values()))
     decode_s, mux_s, make = min(decodes), min(muxes), min(makes)
     stages = all_stages[makes.index(make)]
     floor = decode_s + mux_s
@@ -141,6 +142,10 @@ def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, ro
     if serial:
         one = min(serials)
         print(f"  serial (overlap off): make {one:.2f} s = {one / floor:.2f}× floor  → overlapped {make / floor:.2f}×")
+        best = {name: min(st[name] for st in serial_stages) for name in serial_stages[0]}
+        fast = {name: min(st[name] for st in all_stages) for name in all_stages[0]}
+        for name in best:
+            print(f"    {name:<30} best serial {best[name]:6.2f} s, overlapped {fast[name]:6.2f} s")
     if before:
         old = min(olds)
         print(f"  before (every frame decoded): make {old:.2f} s = {old / floor:.2f}× floor  → now {make / floor:.2f}×")
