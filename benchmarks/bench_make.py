@@ -1,6 +1,6 @@
 """The whole built-in ``make`` of 60 s 1080p30 H.264 clips against the full-decode floor, in one run.
 
-    python benchmarks/bench_make.py [--work DIR] [--before] [--rounds N]
+    python benchmarks/bench_make.py [--work DIR] [--before] [--serial] [--rounds N]
 
 Floor = decoding every frame to 160 px pictures at 4 fps (what an analysis that decodes everything cannot
 beat) + a plain ``ffmpeg -c:v copy`` mux of a ready AAC track (what export cannot beat). ``make`` = add the
@@ -10,7 +10,8 @@ interleaved rounds, best of each (the machine may be shared: read the ratios, no
 Target: make ≤ 0.5 × floor (stretch 0.4 ×). Also: the analysis alone (its ffmpeg CPU against the
 floor's), how many frames it decoded, which path it took, and the cuts' largest error in frames against
 the known cut times. ``--before`` also times the make with the pictures decoded frame by frame (the
-analysis before the compressed-stream pass), side by side.
+analysis before the compressed-stream pass), side by side; ``--serial`` the make with the mix written whole
+before the render starts (``Project.overlap`` off, as before the overlap), side by side.
 """
 
 from __future__ import annotations
@@ -61,9 +62,11 @@ def decode_floor(path: Path) -> None:
                     "-vf", "scale=160:-2,fps=4", "-f", "rawvideo", "-"], check=True, stdout=subprocess.DEVNULL)
 
 
-async def make_in_process(clip: Path, out: Path) -> dict[str, float]:
+async def make_in_process(clip: Path, out: Path, overlap: bool = True) -> dict[str, float]:
     stages: dict[str, float] = {}
-    session = Session(LocalBackend(Settings(), seed=1), lambda e: None, output_dir=lambda: out)
+    backend = LocalBackend(Settings(), seed=1)
+    backend.project.overlap = overlap
+    session = Session(backend, lambda e: None, output_dir=lambda: out)
     await session.start()
     t = time.perf_counter()
     await session.add_media([clip])
@@ -78,11 +81,11 @@ async def make_in_process(clip: Path, out: Path) -> dict[str, float]:
     return stages
 
 
-def cold_make(clip: Path, home: Path) -> dict[str, float]:
+def cold_make(clip: Path, home: Path, overlap: bool = True) -> dict[str, float]:
     shutil.rmtree(home / "cache", ignore_errors=True)
     out = home / "out"
     out.mkdir(exist_ok=True)
-    return asyncio.run(make_in_process(clip, out))
+    return asyncio.run(make_in_process(clip, out, overlap))
 
 
 def children_cpu() -> float:
@@ -100,12 +103,12 @@ def make_before(clip: Path, home: Path) -> float:
         stream_scan.MIN_FRAMES = keep
 
 
-def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, rounds: int) -> None:
+def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, rounds: int, serial: bool) -> None:
     from nemo_desktop.core.draft import Draft, Segment, Track
 
     wav = home / "floor.wav"
     write_wav(wav, timeline_audio(Draft(tracks=[Track(0, [Segment(0, 60.0, str(clip))])])))
-    decodes, muxes, makes, olds, all_stages = [], [], [], [], []
+    decodes, muxes, makes, olds, serials, all_stages, serial_stages = [], [], [], [], [], [], []
     for _ in range(rounds):  # interleaved, best of each: a busy machine slows all of them alike
         decodes.append(timed(lambda: decode_floor(clip)))
         muxes.append(timed(lambda: copy_floor(clip, wav, home / "floor.mp4")))
@@ -113,6 +116,9 @@ def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, ro
         makes.append(sum(all_stages[-1].values()))
         if before:
             olds.append(make_before(clip, home))
+        if serial:
+            serial_stages.append(cold_make(clip, home, overlap=False))
+            serials.append(sum(serial_stages[-1].values()))
     decode_s, mux_s, make = min(decodes), min(muxes), min(makes)
     stages = all_stages[makes.index(make)]
     floor = decode_s + mux_s
@@ -133,6 +139,13 @@ def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, ro
     for name, seconds in stages.items():
         print(f"    {name:<30} {seconds:6.2f} s")
     print(f"  make (in process, cold cache): {make:.2f} s = {make / floor:.2f}× floor  (target ≤ 0.5×, stretch 0.4×)")
+    if serial:
+        one = min(serials)
+        print(f"  serial (overlap off): make {one:.2f} s = {one / floor:.2f}× floor  → overlapped {make / floor:.2f}×")
+        best = {name: min(st[name] for st in serial_stages) for name in serial_stages[0]}
+        fast = {name: min(st[name] for st in all_stages) for name in all_stages[0]}
+        for name in best:
+            print(f"    {name:<30} best serial {best[name]:6.2f} s, overlapped {fast[name]:6.2f} s")
     if before:
         old = min(olds)
         print(f"  before (every frame decoded): make {old:.2f} s = {old / floor:.2f}× floor  → now {make / floor:.2f}×")
@@ -147,6 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "nemo-bench")
     parser.add_argument("--before", action="store_true", help="also time the make with every frame decoded")
+    parser.add_argument("--serial", action="store_true", help="also time the make with the mix written first")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -164,8 +178,8 @@ def main() -> None:
         import os
 
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        bench_clip(cut_clip, CUTS_12, home, args.before, args.rounds)
-        bench_clip(speech_clip, CUTS_SPEECH, home, args.before, args.rounds)
+        bench_clip(cut_clip, CUTS_12, home, args.before, args.rounds, args.serial)
+        bench_clip(speech_clip, CUTS_SPEECH, home, args.before, args.rounds, args.serial)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 

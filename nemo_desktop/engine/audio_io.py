@@ -171,6 +171,15 @@ def write_timeline_wav(
         raise
 
 
+def wav_header(frames: int, sample_rate: int = SAMPLE_RATE, channels: int = 2) -> bytes:
+    """The header of a float32 WAV of ``frames`` frames: written first, so the file can be read as a stream."""
+    data = frames * channels * 4
+    header = b"RIFF" + struct.pack("<I", 4 + 26 + 12 + 8 + data) + b"WAVE"
+    header += b"fmt " + struct.pack("<IHHIIHHH", 18, 3, channels, sample_rate, sample_rate * channels * 4,
+                                    channels * 4, 32, 0)
+    return header + b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data)
+
+
 class WavWriter:
     """A float32 WAV of a known length written block by block (``<path>.part``, renamed on ``close``), so a
     long mix or stem goes to disk as it is made. ``rewind`` starts the samples again (a second pass)."""
@@ -179,11 +188,7 @@ class WavWriter:
         self.path = Path(path)
         self.part = self.path.with_suffix(self.path.suffix + ".part")
         self.frames, self.channels = frames, channels
-        data = frames * channels * 4
-        header = b"RIFF" + struct.pack("<I", 4 + 26 + 12 + 8 + data) + b"WAVE"
-        header += b"fmt " + struct.pack("<IHHIIHHH", 18, 3, channels, sample_rate, sample_rate * channels * 4,
-                                        channels * 4, 32, 0)
-        header += b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data)
+        header = wav_header(frames, sample_rate, channels)
         self._header = len(header)
         self._fh = open(self.part, "wb")
         self._fh.write(header)

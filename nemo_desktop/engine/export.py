@@ -12,18 +12,22 @@ import json
 import logging
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.events import ProgressFn
 from nemo_desktop.core.files import safe_stem, unique_path, write_bytes_atomic
-from nemo_desktop.engine import audio_io, media_cache, mix_blocks, render
+from nemo_desktop.engine import audio_io, media_cache, mix_stream, render
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.performance import synth
 from nemo_desktop.engine.project import Music, Project
+
+if TYPE_CHECKING:
+    from nemo_desktop.engine import mix_blocks
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +46,45 @@ async def export(project: Project, draft: Draft, dest_dir: Path, progress: Progr
     cache, worker = project.cache, project.worker
     music = project.music if draft.music() is not None else None
     gain = float(music.brief.music_gain_db) if music is not None else 0.0
+    infos = {str(Path(i.path).absolute()): i for i in project.infos}
+    stem = None if project.generated is None else "nemo-music"
+
+    def rendered(wav: Path) -> Awaitable[Path]:
+        return render.render(draft, wav, dest_dir, progress, ffmpeg_path=project.ffmpeg, stem=stem, infos=infos)
+
+    cache.mkdir(parents=True, exist_ok=True)
+    if music is not None and project.overlap and mix_stream.available():
+        with tempfile.TemporaryDirectory(prefix=media_cache.render_prefix(), dir=cache) as tmp:
+            fifo = Path(tmp) / "mix.wav"
+
+            def mix(sink: mix_stream.FifoSink, cancel: threading.Event) -> None:
+                _mix(sink, draft, music, speech, gain, cache, Path(tmp), cancel)
+
+            try:
+                return await mix_stream.mix_into_render(worker, fifo, music.stems.n, mix, rendered(fifo))
+            except mix_stream.AnotherPass:
+                log.info("the mix took another loudness pass: rendered from the finished mix instead")
     wav = media_cache.mix_file(cache, str(id(draft)))
     wav.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=media_cache.render_prefix(), dir=cache) as tmp:
         try:
             await worker.run(lambda cancel: _mix_to_wav(draft, music, speech, gain, wav, cache, Path(tmp), cancel))
             progress("mix", 1.0)
-            stem = None if project.generated is None else "nemo-music"
-            infos = {str(Path(i.path).absolute()): i for i in project.infos}
-            return await render.render(draft, wav, dest_dir, progress, ffmpeg_path=project.ffmpeg, stem=stem,
-                                       infos=infos)
+            return await rendered(wav)
         finally:
             with contextlib.suppress(OSError):
                 wav.unlink()
+
+
+def _mix(
+    sink: mix_blocks.Sink, draft: Draft, music: Music, speech: Sequence[tuple[float, float]], gain: float,
+    cache: Path, work: Path, cancel: threading.Event,
+) -> None:
+    """The clips' sound and the music mixed block by block into ``sink``."""
+    from nemo_desktop.engine import mix_blocks  # here: scipy (~0.5 s) loads in the warm-up, not before analysis
+
+    clip = audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work)
+    mix_blocks.mix_into(sink, music.stems.music, clip.read, music.stems.n, speech, SAMPLE_RATE, gain, cancel)
 
 
 def _mix_to_wav(
@@ -66,11 +96,9 @@ def _mix_to_wav(
     if music is None:
         audio_io.write_timeline_wav(draft, wav, SAMPLE_RATE, cancel, cache, work)
         return
-    clip = audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work)
     writer = audio_io.WavWriter(wav, music.stems.n, SAMPLE_RATE)
     try:
-        mix_blocks.mix_into(writer, music.stems.music, clip.read, music.stems.n, speech, SAMPLE_RATE, gain,
-                            cancel)
+        _mix(writer, draft, music, speech, gain, cache, work, cancel)
         writer.close()
     except BaseException:
         writer.abort()

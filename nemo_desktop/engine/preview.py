@@ -18,15 +18,19 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nemo_desktop.core.draft import Draft
 from nemo_desktop.core.ports import PreviewAudio, PreviewChanging, Waveform
-from nemo_desktop.engine import audio_io, mix_blocks, waveform
+from nemo_desktop.engine import audio_io
 from nemo_desktop.engine.audio_io import SAMPLE_RATE
 from nemo_desktop.engine.project import Project
 from nemo_desktop.engine.worker import CancelToken
+
+if TYPE_CHECKING:  # scipy comes with these: loaded by the warm-up thread, not at start
+    from nemo_desktop.engine import mix_blocks
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +128,8 @@ class PreviewMixer:
         path = self._folder() / f"preview-{next(self._count)}.pcm"
 
         def work(cancel: CancelToken) -> tuple[int, Waveform | None]:
+            from nemo_desktop.engine import mix_blocks, waveform  # scipy: loaded by the warm-up, not at start
+
             sink = Pcm16File(path)
             try:
                 wave = None
@@ -178,6 +184,8 @@ class PreviewMixer:
         work_dir.mkdir(exist_ok=True)
 
         def load(cancel: CancelToken) -> tuple[mix_blocks.Reader, int]:
+            from nemo_desktop.engine import mix_blocks
+
             sound = audio_io.ClipSound(draft, SAMPLE_RATE, cancel, cache, work_dir)
             if sound.n > CLIPS_IN_MEMORY_S * SAMPLE_RATE:
                 return sound.read, sound.n

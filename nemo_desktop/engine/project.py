@@ -16,7 +16,7 @@ from typing import Any
 from nemo_desktop import paths
 from nemo_desktop.core.draft import AUDIO, Draft, MusicInfo, Role, Segment
 from nemo_desktop.core.events import ProgressFn, no_progress
-from nemo_desktop.engine import analysis, mix
+from nemo_desktop.engine import analysis
 from nemo_desktop.engine.demo import make_plain_visual
 from nemo_desktop.engine.music.compose import Score, compose
 from nemo_desktop.engine.performance import Performer
@@ -74,6 +74,9 @@ class Project:
         self.generated: Path | None = None  # the plain picture made for music without clips
         self.volumes: dict[str, float] = {}  # an added sound file's level by source (0.0: muted)
         self._pieces: dict[str, Music] = {}  # recently played pieces by what makes their notes
+        # the mix streamed into the render while it is written; False: the mix written whole first, the
+        # same file (tests compare the two)
+        self.overlap = True
 
     @property
     def cache(self) -> Path:
@@ -226,6 +229,8 @@ class Project:
         draft = self.draft.without_music()
         score = music.score
         speech = result.speech if result is not None else ()
+        from nemo_desktop.engine.mix import merge_speech  # scipy: loaded by the warm-up, not at start
+
         info = MusicInfo(
             name=brief.summary("en"), style=brief.style, bpm=round(score.bpm, 2), key=f"{score.key} {score.mode}",
             seed=seed, brief=brief_to_meta(brief), beats=tuple(round(b, 4) for b in score.beats),
@@ -233,7 +238,7 @@ class Project:
             sections=tuple((n, round(s, 3), round(e, 3)) for n, s, e in score.sections),
             accents=tuple(round(a, 4) for a in score.anchors),
             speech=tuple((round(s, 3), round(e, 3)) for s, e in speech),
-            ducked=tuple((round(s, 3), round(e, 3)) for s, e in mix.merge_speech(speech)),
+            ducked=tuple((round(s, 3), round(e, 3)) for s, e in merge_speech(speech)),
         )
         draft.track(AUDIO).segments.append(
             Segment(start=0.0, duration=duration, volume=None, meta=info.to_meta(), role=Role.MUSIC))

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from nemo_desktop.engine.music.finish import finish_stems, tail_seconds
 from nemo_desktop.engine.music.score import Score
 
 Stems = dict[str, np.ndarray]
@@ -24,6 +23,8 @@ SETTLE_S = 1.0  # beyond the room's tail: the side high-pass and lo-fi's low-pas
 
 def preroll(score: Score, sample_rate: int) -> int:
     """Samples played before each window so its first sample hears everything the whole render would."""
+    from nemo_desktop.engine.music.finish import tail_seconds  # scipy: loaded by the warm-up, not at start
+
     return math.ceil((tail_seconds(score) + SETTLE_S) * sample_rate)
 
 
@@ -31,6 +32,8 @@ def finished_windows(
     score: Score, play: Play, sample_rate: int, window_s: float = WINDOW_S
 ) -> Iterator[tuple[int, Stems]]:
     """(offset, finished stems of samples offset … offset + window) over the whole piece, in order."""
+    from nemo_desktop.engine.music.finish import finish_stems
+
     n = int(round(score.duration * sample_rate))
     window = max(1, int(window_s * sample_rate))
     pre = preroll(score, sample_rate)
