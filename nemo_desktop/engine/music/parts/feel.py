@@ -50,10 +50,13 @@ _TIMING: dict[str, tuple[float, float]] = {
     "harp": (3.0, 5.0),
 }
 # A band's dynamics: velocity × (level / _DYNAMICS_REF) ** exponent. Bar levels of 0.3–0.7 then span about
-# 6 dB more than the written velocities alone (whose 2–3 dB left a piece's loudness range at 2 LU, real
+# 7 dB more than the written velocities alone (whose 2–3 dB left a piece's loudness range at 2 LU, real
 # music holds 3–4 LU over 30 s). The drummer plays half of it: the groove itself thins out when quiet.
-_DYNAMICS = {"drums": 0.4, "bass": 0.8, "chords": 0.8, "melody": 0.8}
+_DYNAMICS = {"drums": 0.4, "bass": 1.0, "chords": 1.0, "melody": 1.0}
 _DYNAMICS_REF = 0.62
+# An orchestra's melody is one of its sections singing over the rest, not a soloist at the microphone: it
+# sat 2–4 dB over the chords and its every re-entry after a breath outshone the harp's notes.
+_ORCHESTRA_MELODY = 0.8
 # tendencies of a stem's other voices
 _STEM_TIMING = {"drums": (0.0, 2.5), "bass": (6.0, 3.0), "chords": (2.0, 4.0), "melody": (-2.0, 5.0)}
 
@@ -106,6 +109,8 @@ def _shape_velocity(ctx: PartContext, where: _Where, note: Note, wobble: float, 
     v = note.vel * _metric_accent(pos) * _phrase_shape(bar, nxt, into_cut, progress) * wobble
     if ctx.cast.orchestra is None:
         v *= (max(bar.level, 0.1) / _DYNAMICS_REF) ** _DYNAMICS[stem]
+    elif stem == "melody":
+        v *= _ORCHESTRA_MELODY
     return float(np.clip(v, 0.05, 1.0))
 
 
