@@ -57,7 +57,7 @@ async def test_slow_stream_says_still_working_then_stalls(cloud_env: RunningFake
     finally:
         await b.aclose()
     elapsed = time.monotonic() - started
-    assert 2.0 <= elapsed < 4.0
+    assert 2.0 <= elapsed < 7.5  # stalled at the 2 s heartbeat timeout, long before the 8 s stream ends
     still = [e for e in events if isinstance(e, Status) and e.text == "Still working…"]
     assert 2 <= len(still) <= 4  # at most one per notice period
     assert "stopped answering" in info.value.message("en")

@@ -4,9 +4,8 @@ to slices of the whole render, the same bytes for the same seed."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+import psutil
 import pytest
 
 from nemo_desktop.engine.music import bank, gm, sampler
@@ -35,10 +34,13 @@ def levels_db(x: np.ndarray, step: float = 0.01) -> np.ndarray:
     return 10 * np.log10((blocks**2).mean(axis=1) + 1e-20)
 
 
-def test_the_shipped_bank_loads_fast_from_the_package() -> None:
-    t0 = time.perf_counter()
+def test_the_shipped_bank_is_mapped_from_the_package_not_read_into_memory() -> None:
+    """Loading reads the zone table only; the 27 MB of samples stay on disk until a note needs them (how
+    long that takes is for benchmarks/bench_bank.py to say, not for a test on a busy machine)."""
+    process = psutil.Process()
+    before = process.memory_info().rss
     loaded = bank.load()
-    assert time.perf_counter() - t0 < 0.5
+    assert process.memory_info().rss - before < 16 * 2**20
     assert bank.SHIPPED_DIR.parent.parent.name == "nemo_desktop"
     assert set(gm.SHIPPED_PRESETS) <= set(loaded.presets)
     zone = loaded.presets[(0, 0)][0]

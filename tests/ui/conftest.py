@@ -1,6 +1,7 @@
 """GUI tests: offscreen Qt, a qasync loop per test, the real window and the real built-in engine.
 
-Coroutines are driven with ``aloop.run_until_complete`` (via the ``until`` helper), which runs the Qt
+Coroutines are driven with ``aloop.run_until_complete`` (via the ``until`` helper; ``TestLoop`` says why it is
+not qasync's own), which runs the Qt
 event loop underneath, so widgets, signals, asyncio tasks and engine threads all make progress together.
 """
 
@@ -42,12 +43,31 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> MediaFactory:
     return MediaFactory(tmp_path_factory.mktemp("ui-media"))
 
 
+class TestLoop(qasync.QEventLoop):
+    """qasync's loop, turned many times per test without leaving asyncio.
+
+    qasync's ``run_until_complete`` processes Qt's events once more after the loop has stopped, with no
+    running asyncio loop set. A background task's step that runs there (the credits refresh, an httpx
+    request) fails inside anyio ("Not currently running on any asynchronous event loop") and can leave a
+    pooled connection's lock held, so the next request on it hangs: a cloud export then never finished
+    (CI, 1 run in a few under load). The app turns the loop once, for its whole life, so it never meets
+    this; the tests stop the loop cleanly instead, and what is pending runs at the next turn."""
+
+    def run_until_complete(self, future):  # type: ignore[no-untyped-def]
+        task = asyncio.ensure_future(future, loop=self)
+        task.add_done_callback(lambda _task: self.stop())
+        self.run_forever()
+        if not task.done():
+            raise RuntimeError("Event loop stopped before Future completed.")
+        return task.result()
+
+
 @pytest.fixture(scope="session")
 def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """One qasync loop for the whole run: creating and closing one per test leaves Qt objects (executor
     threads, timers) owned by a dead loop, which crashed later tests."""
     qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing the window must not stop the loop
-    loop = qasync.QEventLoop(qapp)
+    loop = TestLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     loop.run_until_complete(loop.shutdown_default_executor())

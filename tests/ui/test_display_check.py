@@ -38,7 +38,7 @@ def test_the_window_without_a_display_says_so_and_exits_1(tmp_path: Path, comman
     assert "nemo-desktop make CLIP --prompt TEXT" in proc.stderr
     assert "Traceback" not in proc.stderr and "xcb" not in proc.stderr
     assert proc.stdout == ""
-    assert elapsed < 15, f"took {elapsed:.1f} s"
+    assert elapsed < 40, f"took {elapsed:.1f} s"  # no hang waiting for a display (~1 s when idle)
 
 
 def test_the_no_display_sentence_is_on_one_line_and_loads_no_qt(tmp_path: Path) -> None:

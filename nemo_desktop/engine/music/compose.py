@@ -1,14 +1,17 @@
 """A brief + the video's timing → Score: a piece composed for *this* video. Orchestration only.
 
 Timing first: a gentle tempo map whose beats land on the cuts (main cuts on bar lines) and whose last beat
-is a closing tonic chord placed to ring out before the last frame (``tempo_map.py``). Then the plan —
-sections that follow the brief's intensity curve (intro, build, main, breakdown, outro) and chords from
-the style's progressions (``parts/plan.py``) — and the parts written against it: chords with smooth voice
+is a closing tonic chord placed to ring out to the last frame (``tempo_map.py``). Then the plan —
+sections that follow the brief's intensity curve and the picture's cutting pace (intro, build, main,
+breakdown, outro) and chords from the style's progressions (``parts/plan.py``), the arrangement: who plays
+each bar, how busy and how high, and the fills between phrases (``parts/arrange.py``) — and the parts
+written against it: chords with smooth voice
 leading, a bass line, a melody built from a motif that repeats and varies, drums with fills into cuts, and
 an accent on any cut still unheard (``parts/``); before the accents, the players' feel moves notes a few
 ms off the grid and lets velocities breathe, leaving every note that marks a cut exactly where it is
 (``parts/feel.py``). Every choice goes through one ``numpy.random.default_rng(seed)``, drawn from in a
-fixed order — chords (plan, then part), bass, melody, drums, feel: same inputs and seed, same notes.
+fixed order — the arrangement, chords (plan, then part), bass, melody, drums, feel: same inputs and seed,
+same notes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from nemo_desktop.engine.music.parts.accents import cut_accents
+from nemo_desktop.engine.music.parts.arrange import arrange
 from nemo_desktop.engine.music.parts.bass import bass_part
 from nemo_desktop.engine.music.parts.chords import chord_part, final_chord
 from nemo_desktop.engine.music.parts.context import Bar, Cast, PartContext
@@ -62,6 +66,7 @@ def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> dict[str, list[Note
     """Every stem's notes, in the order the parts draw from the generator, ending on the final chord."""
     notes: dict[str, list[Note]] = {stem: [] for stem in STEMS}
     if ctx.bars:
+        arrange(ctx)
         assign_chords(ctx)
         orchestral = ctx.cast.orchestra is not None
         notes["chords"] = (orchestral_chords(ctx) if orchestral else chord_part(ctx)) + counter_line(ctx)
@@ -107,7 +112,7 @@ def compose(brief: MusicRequest, duration: float, cuts: Sequence[float], fps: fl
     rng = np.random.default_rng(seed)
     lo, hi = brief.bpm_range if not brief.bpm else (brief.bpm, brief.bpm)
     grid = fit_beats(duration, cuts, (lo, hi), brief.target_bpm(), spec.swing)
-    bars = plan_bars(grid, brief.intensity, brief.fade_out)
+    bars = plan_bars(grid, brief.intensity, brief.fade_out, cuts)
     name_sections(bars)
     tonic = key_pc(brief.key)
     home = parse_chord("i" if brief.mode == "minor" else "I", tonic)

@@ -41,6 +41,7 @@ _BUS_RATIO = 2.0
 _BUS_ATTACK = 0.03  # seconds: slow enough to let every attack through
 _BUS_RELEASE = 0.3
 _SIDE_HIGHPASS = 240.0  # Hz, 24 dB/oct on the side: kick, bass, low notes (a sampled piano's too) stay centred
+END_FLOOR = 0.3  # the ending's gain on the last frame: the last chord still rings there (about -10 dB)
 _PRE_DELAY = 0.022  # seconds before the room answers
 _RETURN_BAND = (220.0, 14000.0)  # the room's return: no mud below, the top gently rolled off
 _RETURN_AIR = (5000.0, 3.0)  # Hz, dB: a high shelf on the return, the air a plate or a hall adds
@@ -70,7 +71,8 @@ def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
     ir[: int(0.004 * sr)] *= np.linspace(0, 1, int(0.004 * sr))[:, None]  # the first reflections swell in
     ir = np.concatenate([np.zeros((int(_PRE_DELAY * sr), 2)), ir])
     ir /= np.sqrt(np.sum(ir**2, axis=0, keepdims=True))  # unit energy before the band: the band takes some
-    sos = np.vstack([signal.butter(2, _RETURN_BAND, btype="band", fs=sr, output="sos"), shelf_sos(*_RETURN_AIR, sr)])
+    band = (_RETURN_BAND[0], min(_RETURN_BAND[1], 0.45 * sr))  # a low rate (a preview's) has less top
+    sos = np.vstack([signal.butter(2, band, btype="band", fs=sr, output="sos"), shelf_sos(*_RETURN_AIR, sr)])
     ir = signal.sosfilt(sos, ir, axis=0).astype(np.float32)
     ir.flags.writeable = False  # cached: shared by every window of a piece
     return ir
@@ -131,7 +133,8 @@ def _image(x: np.ndarray, extra_side: np.ndarray | None, sr: int) -> np.ndarray:
 
 def _end_envelope(score: Score, n: int, sr: int, offset: int = 0) -> np.ndarray:
     """Gain over time for samples ``offset`` … ``offset + n`` of the piece: a tiny fade-in, and after the
-    final hit a smooth fade that ends at the last frame (absolute times, so every window agrees)."""
+    final hit a smooth taper to ``END_FLOOR`` at the last frame, so the chord rings to the end (a fade-out
+    ending fades to silence instead); absolute times, so every window agrees."""
     total = int(round(score.duration * sr))
     idx = np.arange(offset, offset + n)
     env = np.ones(n, dtype=np.float32)
@@ -143,7 +146,11 @@ def _end_envelope(score: Score, n: int, sr: int, offset: int = 0) -> np.ndarray:
     tail = idx >= s
     if np.any(tail):
         ramp = ((idx[tail] - s) / max(total - s - 1, 1)).astype(np.float32)
-        env[tail] *= (np.cos(np.pi * np.minimum(ramp, 1)) * 0.5 + 0.5) ** (1.5 if score.fade_out else 1.0)
+        shape = np.cos(np.pi * np.minimum(ramp, 1)) * 0.5 + 0.5
+        if score.fade_out:
+            env[tail] *= shape**1.5
+        else:  # the last chord still sounds on the last frame (the export's edge fade closes it)
+            env[tail] *= END_FLOOR + (1.0 - END_FLOOR) * shape
     return env
 
 

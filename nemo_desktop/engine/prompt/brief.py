@@ -191,19 +191,36 @@ def _style_from_video(energy: float, traits: VideoTraits | None, mode: str) -> s
     return "calm_piano"
 
 
+def _arc_at(x: float) -> float:
+    """The default arc at ``x`` (0..1 of the piece), linearly between its points."""
+    for (x0, y0), (x1, y1) in zip(_DEFAULT_ARC, _DEFAULT_ARC[1:], strict=False):
+        if x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / max(x1 - x0, 1e-9)
+    return _DEFAULT_ARC[-1][1]
+
+
+def _motion_at(traits: VideoTraits, x: float) -> float:
+    """The picture's motion around ``x`` (0..1 of the piece): the mean of its samples within 1/32 of the
+    piece either side, or the nearest sample."""
+    pts = [(t / traits.duration, m) for t, m in traits.motion_curve]
+    near = [m for t, m in pts if abs(t - x) <= 1 / 32]
+    return sum(near) / len(near) if near else min(pts, key=lambda p: abs(p[0] - x))[1]
+
+
 def _intensity_curve(energy: float, traits: VideoTraits | None) -> Curve:
-    """The default arc, scaled by energy and nudged by the video's own motion curve where known."""
+    """The default arc, scaled by energy and moved by the video's own motion over time where known (then
+    in sixteenths of the piece as well as at the arc's points, so a calm passage or a busy one anywhere
+    in a long video is heard)."""
     scale = 0.6 + 0.4 * energy
-    points = [(x, 0.2 + (y - 0.2) * scale) for x, y in _DEFAULT_ARC]
-    if traits is not None and traits.motion_curve and traits.duration > 0:
-        ts = [t / traits.duration for t, _ in traits.motion_curve]
-        ms = [m for _, m in traits.motion_curve]
-        mean = sum(ms) / len(ms)
-        out = []
-        for x, y in points:
-            near = min(range(len(ts)), key=lambda i: abs(ts[i] - x))
-            out.append((x, y + 0.25 * (ms[near] - mean)))
-        points = out
+    xs = [x for x, _ in _DEFAULT_ARC]
+    moving = traits is not None and bool(traits.motion_curve) and traits.duration > 0
+    if moving:
+        xs = sorted(set(xs) | {k / 16 for k in range(17)})
+    points = [(x, 0.2 + (_arc_at(x) - 0.2) * scale) for x in xs]
+    if moving:
+        assert traits is not None
+        mean = sum(m for _, m in traits.motion_curve) / len(traits.motion_curve)
+        points = [(x, y + 0.25 * (_motion_at(traits, x) - mean)) for x, y in points]
     return tuple((round(x, 4), round(min(max(y, 0.1), 1.0), 4)) for x, y in points)
 
 

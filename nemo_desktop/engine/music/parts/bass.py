@@ -99,11 +99,13 @@ def _strike_cuts(ctx: PartContext, b: _BassBar, events: list[_Event]) -> list[_E
 
 
 def rhythm_events(ctx: PartContext, n: int) -> list[tuple[float, float, int, float]]:
-    """Bar ``n`` of the bass line as (start s, length s, pitch, velocity); none while a quiet intro waits
-    (unless the style is a gentle one)."""
+    """Bar ``n`` of the bass line as (start s, length s, pitch, velocity); none where the arrangement rests
+    the bass, or while a quiet intro waits (unless the style is a gentle one)."""
     bars = ctx.bars
     bar = bars[n]
     chord = bar.harmony()
+    if not bar.plays("bass"):
+        return []
     if bar.section == "intro" and ctx.spec.name not in ("calm_piano", "ambient") and bar.level < 0.4:
         return []
     root = bass_pitch(chord.root)

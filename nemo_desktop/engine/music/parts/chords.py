@@ -115,9 +115,10 @@ _RHYTHMS: dict[str, Callable[[PartContext, BarChord], list[Note]]] = {
 
 
 def _pad(ctx: PartContext, bar: Bar, voicing: Sequence[int]) -> list[Note]:
-    """The pad holds the upper voices an octave down where they sit high, spread across the stereo field."""
+    """The pad holds the upper voices an octave down where they sit high, spread across the stereo field,
+    in the bars the arrangement gives it."""
     pad = ctx.cast.pad
-    if not pad or not (bar.level >= 0.5 or ctx.spec.name in ("cinematic", "calm_piano")):
+    if not pad or not bar.plays("pad"):
         return []
     return [
         Note(
@@ -138,7 +139,8 @@ def strikes_in(ctx: PartContext, bar: Bar) -> list[float]:
 
 
 def chord_part(ctx: PartContext) -> list[Note]:
-    """The chords stem, bar by bar. Quiet bars and intros hold their chords instead of stabbing or strumming."""
+    """The chords stem, bar by bar, where the arrangement has the chords (and the pad) play. Quiet, thin
+    bars and intros hold their chords instead of stabbing or strumming."""
     notes: list[Note] = []
     prev: tuple[int, ...] | None = None
     low, high = (48, 72) if ctx.cast.chords in ("guitar", "strings", "pad") else (52, 76)
@@ -148,10 +150,10 @@ def chord_part(ctx: PartContext) -> list[Note]:
         voicing = voice_lead(bar.harmony().pcs, prev, low=low, high=high, voices=4)
         prev = voicing
         strikes = strikes_in(ctx, bar)
-        sparse = bar.level < 0.42 or bar.section == "intro"
+        sparse = bar.level < 0.42 or bar.section == "intro" or bar.density < 0.8
         held = rhythm == "sustain" or (sparse and rhythm in ("stabs", "strum", "comp"))
         play = _RHYTHMS.get("sustain" if held else rhythm)  # a rhythm without a player leaves only the pad
-        if play is not None:
+        if play is not None and bar.plays("chords"):
             notes += play(ctx, BarChord(bar, voicing, 0.45 + 0.4 * bar.level, strikes, variant))
         notes += _pad(ctx, bar, voicing)
     return notes

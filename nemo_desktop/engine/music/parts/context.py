@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from nemo_desktop.engine.music.styles import Orchestra, Style
 from nemo_desktop.engine.music.tempo_map import Clock
 from nemo_desktop.engine.music.theory import Chord
+
+# the layers an arrangement turns on and off
+ALL_PARTS = frozenset({"drums", "bass", "chords", "melody", "pad"})
 
 
 @dataclass
@@ -25,6 +28,16 @@ class Bar:
     section: str = "main"
     chord: Chord | None = None
     phrase_pos: int = 0  # bar number inside its 4-bar phrase
+    # the arrangement (``arrange.py``): who plays this bar and how
+    parts: frozenset[str] = field(default_factory=lambda: ALL_PARTS)
+    density: float = 1.0  # the melody's and drums' busyness, 0.5 (half) .. 1
+    lift: int = 0  # semitones the melody's register moves up (a build's rise, a last chorus)
+    groove: int = -1  # which of the style's grooves the drums play (-1: by the bar's energy)
+    fill: str = ""  # the transition the drums play over the bar's end ("" none, "snare", "toms", "roll", "stop")
+
+    def plays(self, part: str) -> bool:
+        """Whether ``part`` (drums, bass, chords, melody, pad) plays in this bar."""
+        return part in self.parts
 
     def harmony(self) -> Chord:
         """The bar's chord; parts are written only after the plan has given every bar one."""

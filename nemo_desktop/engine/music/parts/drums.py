@@ -69,15 +69,19 @@ def _ghosts(ctx: PartContext, d: _DrumBar) -> list[Note]:
 
 
 def _fill(ctx: PartContext, d: _DrumBar) -> list[Note]:
-    """A rising fill over the last beat (toms in cinematic music, else the snare)."""
+    """A rising fill over the last beat (toms in cinematic music or where the arrangement asks, else the
+    snare); a "stop" leaves the beat empty but for a kick on it (the breath before a breakdown)."""
     if d.fill_from >= d.steps:
         return []
-    fill_voice = "tom" if ctx.spec.name == "cinematic" else "snare"
+    if d.bar.fill == "stop":
+        return [Note(ctx.clock.t(d.bar.beat0 + d.fill_from / 4), 0.2, 0, d.vel * 0.8, "kick", 0.0)]
+    fill_voice = "tom" if ctx.spec.name == "cinematic" or d.bar.fill == "toms" else "snare"
     # electronic music leaves a breath before the drop: the fill stops a sixteenth early
     last = d.steps - 1 if ctx.spec.extra.get("drop_gap") else d.steps
     beat0 = d.bar.beat0
+    span = d.steps - d.fill_from
     notes = [
-        Note(ctx.clock.t(beat0 + s / 4), 0.2, 0, d.vel * (0.5 + 0.5 * (s - d.fill_from) / 4), fill_voice, 0.0)
+        Note(ctx.clock.t(beat0 + s / 4), 0.2, 0, d.vel * (0.5 + 0.5 * (s - d.fill_from) / span), fill_voice, 0.0)
         for s in range(d.fill_from, last)
     ]
     if "kick" in d.groove:
@@ -94,9 +98,17 @@ def _crash(ctx: PartContext, bar: Bar, vel: float, prev_section: str) -> list[No
     return []
 
 
+def _groove_index(bar: Bar, count: int) -> int:
+    """The groove the arrangement gives the bar (one lighter when it is thin), else by its energy."""
+    if bar.groove >= 0:
+        return max(0, min(count - 1, bar.groove - (1 if bar.density < 0.8 else 0)))
+    return min(count - 1, 0 if bar.level < 0.5 else (1 if bar.level < 0.72 else 2))
+
+
 def drum_part(ctx: PartContext) -> list[Note]:
-    """The drums stem (only when the brief asks for drums). Quiet bars rest; a fill needs room (two bars since
-    the last, a bar of 2+ beats)."""
+    """The drums stem (only when the brief asks for drums), where the arrangement has them. Quiet bars rest;
+    a fill goes into anchored cuts and where the arrangement asks (a roll takes two beats), and needs room
+    (two bars since the last, a bar of 2+ beats)."""
     grooves = _grooves(ctx)
     bars = ctx.bars
     notes: list[Note] = []
@@ -104,17 +116,17 @@ def drum_part(ctx: PartContext) -> list[Note]:
     prev_section = ""
     for bar in bars:
         level = bar.level
-        if level < 0.25:
+        if level < 0.25 or not bar.plays("drums"):
             prev_section = bar.section
             continue
-        groove = grooves[min(len(grooves) - 1, 0 if level < 0.5 else (1 if level < 0.72 else 2))]
+        groove = grooves[_groove_index(bar, len(grooves))]
         steps = bar.nbeats * 4
         vel = 0.6 + 0.4 * level
         fill_from = steps
         next_idx = bar.beat0 + bar.nbeats
         into_cut = next_idx in ctx.anchors or bar is bars[-1]
-        if into_cut and level >= 0.4 and next_idx - last_fill >= 8 and steps >= 8:
-            fill_from = steps - 4
+        if (into_cut or bar.fill) and level >= 0.4 and next_idx - last_fill >= 8 and steps >= 8:
+            fill_from = steps - (8 if bar.fill == "roll" and steps >= 12 else 4)
             last_fill = next_idx
         d = _DrumBar(bar, groove, vel, steps, fill_from)
         notes += _groove(ctx, d) + _ghosts(ctx, d) + _fill(ctx, d) + _crash(ctx, bar, vel, prev_section)

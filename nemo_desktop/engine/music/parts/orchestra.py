@@ -86,7 +86,7 @@ def _bar_chords(ctx: PartContext, c: BarChord) -> list[Note]:
     if band.arps and level < band.arp_until:
         notes += broken(ctx, c, band.arps[(bar.index // 4) % len(band.arps)])
     strings = band.soft if level < QUIET else band.legato
-    driving = band.ostinato is not None and level >= 0.4 and bar.section != "intro"
+    driving = band.ostinato is not None and level >= 0.4 and bar.section != "intro" and bar.density >= 0.8
     # under an ostinato the held chord steps back: the bite of the short notes carries the bar
     loud = 0.4 if driving else (0.55 if level < QUIET else 0.7)
     notes += _held(ctx, c, strings, c.vel * loud * band.held, 0.45)
@@ -111,8 +111,8 @@ def orchestral_chords(ctx: PartContext) -> list[Note]:
     for bar in ctx.bars:
         voicing = voice_lead(bar.harmony().pcs, prev, low=48, high=74, voices=4)
         prev = voicing
-        c = BarChord(bar, voicing, 0.45 + 0.4 * bar.level, strikes_in(ctx, bar), variant)
-        notes += _bar_chords(ctx, c)
+        if bar.plays("chords"):
+            notes += _bar_chords(ctx, BarChord(bar, voicing, 0.45 + 0.4 * bar.level, strikes_in(ctx, bar), variant))
     return notes
 
 
@@ -148,6 +148,8 @@ def orchestral_bass(ctx: PartContext) -> list[Note]:
     low, double = band.low
     notes: list[Note] = []
     for n, bar in enumerate(ctx.bars):
+        if not bar.plays("bass"):
+            continue  # the arrangement rests the low end (a breakdown)
         # where the bass line waits (a quiet intro) the basses hold a low pedal: the floor of the sound
         pedal = [(bar.start, bar.end - bar.start + 0.1, bass_pitch(bar.harmony().root), 0.5)]
         for t0, dur, pitch, vel in rhythm_events(ctx, n) or pedal:
