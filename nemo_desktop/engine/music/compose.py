@@ -27,6 +27,7 @@ from nemo_desktop.engine.music.parts.chords import chord_part, final_chord
 from nemo_desktop.engine.music.parts.context import Bar, Cast, PartContext
 from nemo_desktop.engine.music.parts.drums import drum_part
 from nemo_desktop.engine.music.parts.feel import humanise
+from nemo_desktop.engine.music.parts.glint import counter_line
 from nemo_desktop.engine.music.parts.melody import melody_part
 from nemo_desktop.engine.music.parts.orchestra import orchestral_bass, orchestral_chords, orchestral_final
 from nemo_desktop.engine.music.parts.plan import assign_chords, name_sections, plan_bars
@@ -71,7 +72,7 @@ def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> dict[str, list[Note
         arrange(ctx)
         assign_chords(ctx)
         orchestral = ctx.cast.orchestra is not None
-        notes["chords"] = orchestral_chords(ctx) if orchestral else chord_part(ctx)
+        notes["chords"] = (orchestral_chords(ctx) if orchestral else chord_part(ctx)) + counter_line(ctx)
         notes["bass"] = orchestral_bass(ctx) if orchestral else bass_part(ctx)
         notes["melody"] = melody_part(ctx)
         if ctx.drums:

@@ -209,3 +209,23 @@ def saturate(x: np.ndarray, knee: float = 0.4, ceiling: float = 0.95) -> np.ndar
         room = ceiling - knee
         flat[idx] = np.sign(v) * (knee + room * np.tanh((np.abs(v) - knee) / room))
     return y
+
+
+def peaking_sos(freq: float, gain_db: float, q: float, sr: int) -> np.ndarray:
+    """A peaking EQ band (RBJ cookbook) as one second-order section: ``gain_db`` around ``freq``."""
+    a = 10 ** (gain_db / 40)
+    w = 2 * np.pi * freq / sr
+    alpha = np.sin(w) / (2 * q)
+    b = np.array([1 + alpha * a, -2 * np.cos(w), 1 - alpha * a])
+    den = np.array([1 + alpha / a, -2 * np.cos(w), 1 - alpha / a])
+    return np.concatenate([b, den])[None, :] / den[0]
+
+
+def shelf_sos(freq: float, gain_db: float, sr: int) -> np.ndarray:
+    """A high shelf (RBJ cookbook, slope 1) as one second-order section: ``gain_db`` above ``freq``."""
+    a = 10 ** (gain_db / 40)
+    w = 2 * np.pi * freq / sr
+    c, k = np.cos(w), 2 * np.sqrt(a) * np.sin(w) / 2 * np.sqrt(2)
+    b = np.array([a * ((a + 1) + (a - 1) * c + k), -2 * a * ((a - 1) + (a + 1) * c), a * ((a + 1) + (a - 1) * c - k)])
+    den = np.array([(a + 1) - (a - 1) * c + k, 2 * ((a - 1) - (a + 1) * c), (a + 1) - (a - 1) * c - k])
+    return np.concatenate([b, den])[None, :] / den[0]

@@ -2,7 +2,8 @@
 
 Each stem's high-pass (the low end is the kick's and the bass's), the style's stereo room (one convolution
 reverb at the full rate for the whole piece: a generated decaying-noise impulse per side, with a short
-pre-delay and a high-passed return), the chords' and the melody's width (a slightly detuned double on the
+pre-delay, a high-passed return with an air shelf), the chords' low-mid dip (a stack of chord tones and
+pads builds up around 300 Hz), the chords' and the melody's width (a slightly detuned double on the
 sides), a mono low end, the sidechain under the kick, lo-fi's dull top, the balance between stems, the
 bus's gentle compression and saturation, and the ending's fade. Every effect depends only on the signal
 around it (filters, a compressor releasing within a second, a sidechain keyed on the score's kick times, a
@@ -18,7 +19,15 @@ import numpy as np
 from scipy import fft as sfft
 from scipy import signal
 
-from nemo_desktop.engine.music.dsp import compressor_gain, duck_envelope, highpass_sos, lowpass, saturate
+from nemo_desktop.engine.music.dsp import (
+    compressor_gain,
+    duck_envelope,
+    highpass_sos,
+    lowpass,
+    peaking_sos,
+    saturate,
+    shelf_sos,
+)
 from nemo_desktop.engine.music.score import STEMS, Score
 from nemo_desktop.engine.music.styles import STYLES
 
@@ -34,7 +43,10 @@ _BUS_RELEASE = 0.3
 _SIDE_HIGHPASS = 240.0  # Hz, 24 dB/oct on the side: kick, bass, low notes (a sampled piano's too) stay centred
 END_FLOOR = 0.3  # the ending's gain on the last frame: the last chord still rings there (about -10 dB)
 _PRE_DELAY = 0.022  # seconds before the room answers
-_RETURN_BAND = (220.0, 7500.0)  # the room's return: no mud below, no fizz above
+_RETURN_BAND = (220.0, 14000.0)  # the room's return: no mud below, the top gently rolled off
+_RETURN_AIR = (5000.0, 3.0)  # Hz, dB: a high shelf on the return, the air a plate or a hall adds
+_CHORDS_DIP = (300.0, -1.5, 1.4)  # Hz, dB, Q: the low-mid boxiness of stacked chords and pads, tamed
+_CHORDS_MAKEUP = 10 ** (0.6 / 20)  # … and the level it took back (the melody stays within a few dB of them)
 
 
 def tail_seconds(score: Score) -> float:
@@ -59,7 +71,8 @@ def _impulse(sr: int, seconds: float, seed: int = 99) -> np.ndarray:
     ir[: int(0.004 * sr)] *= np.linspace(0, 1, int(0.004 * sr))[:, None]  # the first reflections swell in
     ir = np.concatenate([np.zeros((int(_PRE_DELAY * sr), 2)), ir])
     ir /= np.sqrt(np.sum(ir**2, axis=0, keepdims=True))  # unit energy before the band: the band takes some
-    sos = signal.butter(2, _RETURN_BAND, btype="band", fs=sr, output="sos")
+    band = (_RETURN_BAND[0], min(_RETURN_BAND[1], 0.45 * sr))  # a low rate (a preview's) has less top
+    sos = np.vstack([signal.butter(2, band, btype="band", fs=sr, output="sos"), shelf_sos(*_RETURN_AIR, sr)])
     ir = signal.sosfilt(sos, ir, axis=0).astype(np.float32)
     ir.flags.writeable = False  # cached: shared by every window of a piece
     return ir
@@ -160,24 +173,32 @@ def _bus(stems: dict[str, np.ndarray], sr: int) -> None:
         stems[s] = saturate(stems[s] * gain[:, None])
 
 
+def _highpass(stems: dict[str, np.ndarray], sr: int) -> None:
+    """Each stem's high-pass, in place (all but the bass: the low end belongs to kick and bass)."""
+    for s, cutoff in _STEM_HIGHPASS.items():
+        if np.any(stems[s]):
+            stems[s] = highpass_sos(stems[s], cutoff, sr)
+
+
 def finish_stems(
     stems: dict[str, np.ndarray], score: Score, sample_rate: int = 48000, offset: int = 0
 ) -> dict[str, np.ndarray]:
     """What every instrument set gets, ours or a SoundFont's: each stem's high-pass (all but the bass: the
-    low end belongs to kick and bass), the chords' and melody's width and a mono low end, the style's stereo
-    room (one reverb for the whole piece, returned with the chords), the chords and bass ducked under the
-    kick where the style pumps, lo-fi's dull top, the stem balance, the bus's compression and saturation,
-    and the ending's fade. ``stems`` may be a window starting at sample ``offset`` of the piece: the envelopes
-    use absolute times, and ``tail_seconds`` of pre-roll makes it exact."""
+    low end belongs to kick and bass), the chords' low-mid dip, the chords' and melody's width and a mono
+    low end, the style's stereo room (one reverb for the whole piece, returned with the chords), the chords
+    and bass ducked under the kick where the style pumps, lo-fi's dull top, the stem balance, the bus's
+    compression and saturation, and the ending's fade. ``stems`` may be a window starting at sample
+    ``offset`` of the piece: the envelopes use absolute times, and ``tail_seconds`` of pre-roll makes it exact."""
     sr = sample_rate
     n = len(next(iter(stems.values())))
     spec = STYLES.get(score.style)
-    for s, cutoff in _STEM_HIGHPASS.items():
-        if np.any(stems[s]):
-            stems[s] = highpass_sos(stems[s], cutoff, sr)
+    _highpass(stems, sr)
     reverb_amount = spec.reverb if spec else 0.3
     room = 1.2 + 2.0 * reverb_amount
     send = sum(stems[s] * (_STEM_REVERB[s] * reverb_amount) for s in STEMS if _STEM_REVERB[s] > 0)
+    if np.any(stems["chords"]):  # the dry chords only: the room still gets their warmth
+        dipped = signal.sosfilt(peaking_sos(*_CHORDS_DIP, sr), stems["chords"], axis=0)
+        stems["chords"] = (dipped * _CHORDS_MAKEUP).astype(np.float32)
     width = spec.width if spec else 1.0
     for k, s in enumerate(STEMS):
         x = stems[s].astype(np.float32, copy=True)

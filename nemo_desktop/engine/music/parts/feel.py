@@ -4,7 +4,9 @@ A sequencer plays every note on the grid at the velocity it was written with; pl
 a tendency (the bass sits a little behind the beat, hats are loose, a string section speaks late, the
 melody leans ahead) scaled by the style's ``feel`` (electronic is tight, lo-fi lazy), and every velocity is
 shaped by where the note falls: strong beats accented, off-beats lighter, a crescendo into the end of each
-phrase and section, a breakdown held back, and a little of a player's unevenness on top.
+phrase and section, a breakdown held back, and a little of a player's unevenness on top. A band or a
+piano also plays the piece's energy as dynamics (an intro near piano, the main section forte, ``_DYNAMICS``):
+an orchestra plays it already by who plays (soft strings and a harp when quiet, brass at the climaxes).
 
 Notes that mark a cut are left exactly as written, time and velocity: any note starting within
 ``CUT_GUARD`` of a cut, and the final hit — the picture and the music meet there, to the sample.
@@ -47,6 +49,14 @@ _TIMING: dict[str, tuple[float, float]] = {
     "timpani": (2.0, 3.0),
     "harp": (3.0, 5.0),
 }
+# A band's dynamics: velocity × (level / _DYNAMICS_REF) ** exponent. Bar levels of 0.3–0.7 then span about
+# 7 dB more than the written velocities alone (whose 2–3 dB left a piece's loudness range at 2 LU, real
+# music holds 3–4 LU over 30 s). The drummer plays half of it: the groove itself thins out when quiet.
+_DYNAMICS = {"drums": 0.4, "bass": 1.0, "chords": 1.0, "melody": 1.0}
+_DYNAMICS_REF = 0.62
+# An orchestra's melody is one of its sections singing over the rest, not a soloist at the microphone: it
+# sat 2–4 dB over the chords and its every re-entry after a breath outshone the harp's notes.
+_ORCHESTRA_MELODY = 0.8
 # tendencies of a stem's other voices
 _STEM_TIMING = {"drums": (0.0, 2.5), "bass": (6.0, 3.0), "chords": (2.0, 4.0), "melody": (-2.0, 5.0)}
 
@@ -87,7 +97,7 @@ def _protected(t: float, cuts: np.ndarray, final_hit: float) -> bool:
     return (cuts.size > 0 and float(np.min(np.abs(cuts - t))) < CUT_GUARD) or t >= final_hit - 1e-6
 
 
-def _shape_velocity(ctx: PartContext, where: _Where, note: Note, wobble: float) -> float:
+def _shape_velocity(ctx: PartContext, where: _Where, note: Note, wobble: float, stem: str) -> float:
     """A note's velocity, breathing: metric accent × phrase shape × a player's unevenness."""
     bars = ctx.bars
     i = where.bar(note.start)
@@ -97,6 +107,10 @@ def _shape_velocity(ctx: PartContext, where: _Where, note: Note, wobble: float) 
     into_cut = bar.beat0 + bar.nbeats in ctx.anchors
     progress = float(np.clip(pos / max(bar.nbeats, 1), 0, 1))
     v = note.vel * _metric_accent(pos) * _phrase_shape(bar, nxt, into_cut, progress) * wobble
+    if ctx.cast.orchestra is None:
+        v *= (max(bar.level, 0.1) / _DYNAMICS_REF) ** _DYNAMICS[stem]
+    elif stem == "melody":
+        v *= _ORCHESTRA_MELODY
     return float(np.clip(v, 0.05, 1.0))
 
 
@@ -124,5 +138,5 @@ def humanise(ctx: PartContext, notes: dict[str, list[Note]], cuts: Sequence[floa
             mean, spread = _TIMING.get(n.instrument, _STEM_TIMING[stem])
             dt = (mean + spread * float(shift[round(n.start, 6)])) * looseness / 1000.0
             start = max(0.0, n.start + dt)
-            out.append(replace(n, start=start, vel=_shape_velocity(ctx, where, n, float(wobble[k]))))
+            out.append(replace(n, start=start, vel=_shape_velocity(ctx, where, n, float(wobble[k]), stem)))
         notes[stem] = out

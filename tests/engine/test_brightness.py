@@ -1,0 +1,88 @@
+"""Brightness and dynamics of the music stem (issue 18): a celesta over calm piano, air on the room, the
+chords' low-mid tamed, a band that plays the piece's energy as dynamics (loudness range 3–9 LU), and the
+figures measured as the real music was (tests/sound_measures.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import signal
+
+from nemo_desktop.engine.mix import music_only
+from nemo_desktop.engine.music.compose import compose
+from nemo_desktop.engine.music.dsp import peaking_sos, shelf_sos
+from nemo_desktop.engine.music.finish import _impulse
+from nemo_desktop.engine.music.parts.glint import VOICE
+from nemo_desktop.engine.music.sampler import render_stems
+from nemo_desktop.engine.music.score import Score
+from nemo_desktop.engine.prompt import VideoTraits, make_brief
+from tests.sound_measures import frame_centroid, loudness_range
+
+SR = 48000
+CUTS = [6.0, 13.0, 21.0]
+
+
+def _score(prompt: str, seconds: float = 30.0, seed: int = 1) -> Score:
+    return compose(make_brief(prompt, VideoTraits(duration=seconds)), seconds, CUTS, 30.0, seed)
+
+
+def _tone(level_db: float, seconds: float) -> np.ndarray:
+    t = np.arange(int(seconds * SR)) / SR
+    x = np.sin(2 * np.pi * 1000 * t) * 10 ** (level_db / 20)
+    return np.stack([x, x], axis=1)
+
+
+def test_the_loudness_range_reads_as_ebu_tech_3342_says() -> None:
+    """Tech 3342's first two test signals: 20 s at −20 dBFS then 20 s at −30 (10 LU), or −15 (5 LU)."""
+    assert loudness_range(np.concatenate([_tone(-20, 20), _tone(-30, 20)])) == pytest.approx(10.0, abs=1.0)
+    assert loudness_range(np.concatenate([_tone(-20, 20), _tone(-15, 20)])) == pytest.approx(5.0, abs=1.0)
+    assert loudness_range(_tone(-20, 20)) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("prompt", "full_range"),
+    [("calm piano", True), ("acoustic", True), ("lo-fi", True), ("upbeat pop", True), ("romantic", False)],
+)
+def test_the_piece_has_the_loudness_range_and_top_of_produced_music(prompt: str, full_range: bool) -> None:
+    """An intro near piano and a main section forte: 3–9 LU (a flat piece read 2 LU; real music 3–4 LU over
+    30 s), the orchestra's own dynamics not doubled up; and a full-range style reads 1–2.5 kHz measured as
+    the real music was (librosa's centroid: ~1.6 kHz for calm music)."""
+    music = music_only(render_stems(_score(prompt, 24.0)))
+    lra = loudness_range(music)
+    assert 3.0 <= lra <= 9.0, f"{prompt}: loudness range {lra:.1f} LU"
+    centroid = frame_centroid(music)
+    assert not full_range or 1000.0 <= centroid <= 2500.0, f"{prompt}: centroid {centroid:.0f} Hz"
+
+
+def test_a_celesta_plays_a_counter_line_high_over_calm_piano_from_the_build_up() -> None:
+    score = _score("calm piano")
+    line = [n for n in score.notes["chords"] if n.instrument == VOICE]
+    chords_top = max(n.pitch for n in score.notes["chords"] if n.instrument != VOICE)
+    assert len(line) >= 8
+    assert min(n.pitch for n in line) >= 76 >= chords_top  # above every chord tone
+    after_intro = next(start for name, start, _ in score.sections if name != "intro")
+    assert min(n.start for n in line) >= after_intro - 0.05, "the line starts in the intro"
+    assert {round(n.pan, 2) for n in line} == {0.45}  # off the centre where the melody sits
+
+
+@pytest.mark.parametrize("prompt", ["upbeat pop", "cinematic", "sad", "calm piano with drums"])
+def test_no_celesta_line_over_drums_or_an_orchestra(prompt: str) -> None:
+    score = _score(prompt, 16.0)
+    assert not any(n.instrument == VOICE for n in score.notes["chords"] if n.pan == 0.45)
+
+
+def test_the_room_returns_air_and_the_chords_lose_their_boxiness() -> None:
+    """The reverb's return keeps its top (it was cut at 7.5 kHz: a dull room), a shelf lifting it; the dry
+    chords dip 1.5 dB around 300 Hz and nowhere else."""
+    ir = _impulse(SR, 2.0)
+    f, p = signal.welch(ir[:, 0], SR, nperseg=4096)
+
+    def db(lo: float, hi: float) -> float:
+        sel = (f >= lo) & (f < hi)
+        return float(10 * np.log10(np.mean(p[sel])))
+
+    assert db(8000, 12000) > db(1000, 3000) - 10.0  # the old 7.5 kHz low-pass read ~25 dB down here
+    _, h = signal.sosfreqz(peaking_sos(300.0, -1.5, 1.4, SR), [60.0, 300.0, 1000.0, 5000.0], fs=SR)
+    assert np.round(20 * np.log10(np.abs(h)), 1).tolist() == pytest.approx([-0.1, -1.5, -0.1, 0.0], abs=0.15)
+    _, h = signal.sosfreqz(shelf_sos(5000.0, 3.0, SR), [500.0, 12000.0], fs=SR)
+    assert 20 * np.log10(np.abs(h)) == pytest.approx([0.0, 3.0], abs=0.3)
