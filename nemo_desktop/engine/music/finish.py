@@ -27,6 +27,7 @@ from nemo_desktop.engine.music.dsp import (
     peaking_sos,
     saturate,
     shelf_sos,
+    sosfilt,
 )
 from nemo_desktop.engine.music.score import STEMS, Score
 from nemo_desktop.engine.music.styles import STYLES
@@ -125,7 +126,7 @@ def _image(x: np.ndarray, extra_side: np.ndarray | None, sr: int) -> np.ndarray:
     if not np.any(side):
         return x
     mid = (x[:, 0] + x[:, 1]) * 0.5
-    side = signal.sosfilt(signal.butter(4, _SIDE_HIGHPASS, btype="high", fs=sr, output="sos"), side)
+    side = sosfilt(signal.butter(4, _SIDE_HIGHPASS, btype="high", fs=sr, output="sos"), side)
     x[:, 0] = mid + side
     x[:, 1] = mid - side
     return x
@@ -197,7 +198,7 @@ def finish_stems(
     room = 1.2 + 2.0 * reverb_amount
     send = sum(stems[s] * (_STEM_REVERB[s] * reverb_amount) for s in STEMS if _STEM_REVERB[s] > 0)
     if np.any(stems["chords"]):  # the dry chords only: the room still gets their warmth
-        dipped = signal.sosfilt(peaking_sos(*_CHORDS_DIP, sr), stems["chords"], axis=0)
+        dipped = sosfilt(peaking_sos(*_CHORDS_DIP, sr), stems["chords"], axis=0)
         stems["chords"] = (dipped * _CHORDS_MAKEUP).astype(np.float32)
     width = spec.width if spec else 1.0
     for k, s in enumerate(STEMS):
