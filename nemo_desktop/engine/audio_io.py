@@ -180,17 +180,35 @@ def wav_header(frames: int, sample_rate: int = SAMPLE_RATE, channels: int = 2) -
     return header + b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data)
 
 
-class WavWriter:
+class PartFile:
+    """A file written as ``<path>.part`` and renamed into place by ``commit``, so no reader ever finds half
+    a file under its name; ``abort`` removes the part. The block sinks below are made of it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.part = self.path.with_name(self.path.name + ".part")
+        self._fh = open(self.part, "wb")
+
+    def commit(self) -> Path:
+        self._fh.close()
+        os.replace(self.part, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        self._fh.close()
+        with contextlib.suppress(OSError):
+            self.part.unlink()
+
+
+class WavWriter(PartFile):
     """A float32 WAV of a known length written block by block (``<path>.part``, renamed on ``close``), so a
     long mix or stem goes to disk as it is made. ``rewind`` starts the samples again (a second pass)."""
 
     def __init__(self, path: Path, frames: int, sample_rate: int = SAMPLE_RATE, channels: int = 2) -> None:
-        self.path = Path(path)
-        self.part = self.path.with_suffix(self.path.suffix + ".part")
+        super().__init__(path)
         self.frames, self.channels = frames, channels
         header = wav_header(frames, sample_rate, channels)
         self._header = len(header)
-        self._fh = open(self.part, "wb")
         self._fh.write(header)
         self.written = 0
 
@@ -208,14 +226,7 @@ class WavWriter:
         if self.written < self.frames:
             self.write(np.zeros((self.frames - self.written, self.channels), np.float32))
         self._fh.truncate(self._header + self.frames * self.channels * 4)
-        self._fh.close()
-        os.replace(self.part, self.path)
-        return self.path
-
-    def abort(self) -> None:
-        self._fh.close()
-        with contextlib.suppress(OSError):
-            self.part.unlink()
+        return self.commit()
 
 
 def write_wav(path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE, *, pcm16: bool = False) -> Path:

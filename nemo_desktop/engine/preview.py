@@ -58,14 +58,12 @@ def to_pcm16(audio: np.ndarray) -> bytes:
     return pcm
 
 
-class Pcm16File:
+class Pcm16File(audio_io.PartFile):
     """A mix sink that writes 16-bit PCM to a file as the blocks come (``rewind``: a second pass), so the
     preview's programme is never in memory; ``<path>.part`` until ``close``."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self.part = path.with_name(path.name + ".part")
-        self._fh = open(self.part, "wb")
+        super().__init__(path)
         self.frames = 0
 
     def write(self, block: np.ndarray) -> None:
@@ -78,14 +76,7 @@ class Pcm16File:
         self.frames = 0
 
     def close(self) -> Path:
-        self._fh.close()
-        os.replace(self.part, self.path)
-        return self.path
-
-    def abort(self) -> None:
-        self._fh.close()
-        with contextlib.suppress(OSError):
-            self.part.unlink()
+        return self.commit()
 
 
 class PreviewMixer:
@@ -114,11 +105,12 @@ class PreviewMixer:
         project = self.project
         music, found = project.music, project.analysis
         wants_music = draft.music() is not None
-        if draft_key(project.draft) != draft_key(draft) or (wants_music and (music is None or found is None)):
+        asked = draft_key(draft)
+        if draft_key(project.draft) != asked or (wants_music and (music is None or found is None)):
             raise PreviewChanging()
         if not wants_music:
             music = None
-        key = draft_key(draft) + (f"-{music.seed}-{music.brief.music_gain_db}" if music is not None else "")
+        key = asked + (f"-{music.seed}-{music.brief.music_gain_db}" if music is not None else "")
         if self._last is not None and self._last.key == key:
             return self._last
         started = time.perf_counter()
