@@ -34,6 +34,8 @@ class Worker:
             return await asyncio.shield(work)
         except asyncio.CancelledError:
             token.set()
+            # the thread's own ending (mostly Cancelled) is ours to take, or asyncio logs it as unretrieved
+            work.add_done_callback(lambda done: done.cancelled() or done.exception())
             await asyncio.wait([work], timeout=WORKER_STOP_S)
             raise
         finally:

@@ -2,8 +2,10 @@
 hardly more memory than a 1-minute one (whose music windows and mix blocks are already full size). The
 whole-programme pipeline held ~10 copies of the programme (48 kHz stereo float32, 23 MB a minute each: the
 clip sound, four stems, the room, the mix…), so it grew by ~450 MB here; the bound lets the 3-minute run grow
-by 1.5 copies of the two extra minutes. Resident memory of the whole process tree (the CLI and its ffmpeg
-children), sampled every 50 ms."""
+by 1.5 copies of the two extra minutes, plus the sampler's cache of pitched samples, which a longer piece
+fills further but never past its fixed size (``sampler.CACHE_BYTES``): a sampled peak moves by tens of MB
+from run to run with the allocator, so the bound leaves room for that and still catches the old growth.
+Resident memory of the whole process tree (the CLI and its ffmpeg children), sampled every 50 ms."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from nemo_desktop.engine.music.sampler import CACHE_BYTES
 from tests.media import ffmpeg, make_clip
 from tests.process_memory import tree_peak_mb
 
@@ -53,5 +56,5 @@ def test_a_long_make_needs_no_more_memory_than_a_short_one(clips: tuple[Path, Pa
     short, long = clips
     base = _peak_mb(short, tmp_path / "short")
     grown = _peak_mb(long, tmp_path / "long") - base
-    bound = 1.5 * (LONG_S - SHORT_S) * PROGRAMME_BYTES_PER_S / 2**20  # 66 MB
+    bound = (1.5 * (LONG_S - SHORT_S) * PROGRAMME_BYTES_PER_S + CACHE_BYTES) / 2**20  # 66 + 48 MB
     assert grown < bound, f"1 min: {base:.0f} MB; 3 min: {base + grown:.0f} MB (+{grown:.0f}, bound {bound:.0f})"

@@ -209,15 +209,22 @@ def compressor_gain(
     for i, x in enumerate(target.tolist()):
         g = a * g + (1 - a) * x if x > g else r * g + (1 - r) * x
         gr[i] = g
-    at = (np.arange(n, dtype=np.float64) - step / 2) / step  # each block's value sits at its middle
-    return (10 ** (-np.interp(at, np.arange(blocks), gr) / 20)).astype(np.float32)
+    at = (np.arange(n, dtype=np.float32) - np.float32(step / 2)) / np.float32(step)  # blocks sit at their middle
+    gain = np.interp(at, np.arange(blocks), gr).astype(np.float32)
+    gain *= np.float32(-np.log(10) / 20)
+    return np.exp(gain, out=gain)
 
 
-def saturate(x: np.ndarray, knee: float = 0.4, ceiling: float = 0.95) -> np.ndarray:
+def saturate(x: np.ndarray, knee: float = 0.4, ceiling: float = 0.95, out: np.ndarray | None = None) -> np.ndarray:
     """Soft saturation, memoryless: untouched below ``knee``, above it rounded off smoothly (a tanh, same
     slope at the knee) toward ``ceiling`` — the body of the sound passes, its spikiest peaks bend like tape.
-    Works on a float32 copy, touching only the few samples over the knee."""
-    y = np.array(x, dtype=np.float32)
+    Works on a float32 copy (or in ``out``, a contiguous float32 array that may be ``x`` itself), touching
+    only the few samples over the knee."""
+    if out is None or out.dtype != np.float32 or not out.flags.c_contiguous:
+        out = np.array(x, dtype=np.float32)
+    elif out is not x:
+        out[...] = x
+    y = out
     flat = y.reshape(-1)
     idx = np.flatnonzero(np.abs(flat) > knee)
     if idx.size:

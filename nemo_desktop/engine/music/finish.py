@@ -171,7 +171,9 @@ def _bus(stems: dict[str, np.ndarray], sr: int) -> None:
     key *= 0.5
     gain = compressor_gain(key, sr, _BUS_THRESHOLD_DB, _BUS_RATIO, _BUS_ATTACK, _BUS_RELEASE)
     for s in STEMS:
-        stems[s] = saturate(stems[s] * gain[:, None])
+        x = stems[s]
+        x *= gain[:, None]
+        stems[s] = saturate(x, out=x)
 
 
 def _highpass(stems: dict[str, np.ndarray], sr: int) -> None:
@@ -212,13 +214,14 @@ def finish_stems(
     if spec and spec.sidechain_db > 0:
         duck = duck_envelope(_kicks(score), n, sr, spec.sidechain_db, spec.sidechain_release, offset / sr)
         for s in _DUCKED:
-            stems[s] = stems[s] * duck[:, None]
+            stems[s] *= duck[:, None]
     if spec and spec.name == "lofi":
         for s in ("chords", "melody"):
             stems[s] = lowpass(stems[s].T, 5200, sr).T
     for s in STEMS:
         trim = 10 ** ((spec.melody_db if spec and s == "melody" else 0.0) / 20)
-        stems[s] = stems[s].astype(np.float32, copy=False) * np.float32(_STEM_GAIN[s] * trim)
+        stems[s] = stems[s].astype(np.float32, copy=False)  # a float32 stem is scaled in place
+        stems[s] *= np.float32(_STEM_GAIN[s] * trim)
     _bus(stems, sr)
     env = _end_envelope(score, n, sr, offset)
     shaped = np.flatnonzero(env < 1.0)

@@ -33,7 +33,7 @@ from nemo_desktop.engine.music.sf2 import Bank, BankError, Zone
 from nemo_desktop.engine.music.synth import NumpyPlayer, add_into
 
 log = logging.getLogger(__name__)
-CACHE_BYTES = 96 << 20  # pitched samples kept per player (a window's notes fit many times over)
+CACHE_BYTES = 48 << 20  # pitched samples kept per player (a 30 s window's notes fit; more only grows memory)
 DRUM_HOLD = 0.2  # seconds a drum is "held" before its release (banks ignore most drum note-offs)
 MAX_DRUM = 3.0  # seconds at most for a drum hit that is not a crash
 _ONSET = 0.0015  # raised-cosine onset, as in the synth
@@ -94,7 +94,6 @@ class Sampler:
         self.user_bank = user_bank
         self.drums_sampled = (gm.DRUM_BANK, gm.DRUM_KIT) in bank.presets and (
             user_bank or gm.sampled_drums(score.style))
-        self._pcm: dict[int, np.ndarray] = {}
         self._pitched = _Lru(CACHE_BYTES // 2)  # (zone, key, cutoff step, length) → the sound before its envelope
         self._cycles = _Lru(CACHE_BYTES // 2)  # (zone, key, length) → (resampled, period)
         self._longest: dict[tuple[str, int], float] = {}  # (voice, key) → its longest note in the piece, s
@@ -220,9 +219,10 @@ class Sampler:
         return cubic(src, float(zone.begin), r, count), period
 
     def _data(self, zone: Zone) -> np.ndarray:
-        if zone.sample not in self._pcm:
-            self._pcm[zone.sample] = self.bank.read_pcm(zone.sample)
-        return self._pcm[zone.sample]
+        """The zone's whole sample as float32, read afresh (the shipped bank maps its int16 file; a user's
+        bank keeps its own decoded copies): read only on a cache miss, so keeping float32 copies of every
+        sample a piece touches here would only grow memory with the piece's variety."""
+        return self.bank.read_pcm(zone.sample)
 
     def level(self, name: str, drums: bool) -> float:
         """The gain that sets this voice to our numpy voice's level (see ``calibrate``), cached per bank."""
