@@ -58,6 +58,10 @@ class Style:
     brightness: float = 0.6  # 0..1 synth tone
     melody_db: float = 0.0  # the melody's level against the other stems' balance (dB), where a style needs it
     feel: float = 1.0  # how loosely the players sit around the grid (0 = quantised, 1 = a live band)
+    # how fully a band plays the piece's energy as loudness (``feel``'s dynamics): a style whose arrangement
+    # already brings a wall of layers in and out (rock, synthwave) plays less of it, or its quiet intro sat
+    # 11 LU under the mains (loudness range 10–11 LU, against 3–9 for produced music)
+    dynamics: float = 1.0
     ghosts: float = 0.0  # chance of a ghost snare on a free sixteenth next to a backbeat, in a full groove
     sidechain_db: float = 0.0  # how far the chords, pads and bass duck under each kick (0: they do not)
     sidechain_release: float = 0.15  # seconds for them to come back (short in dance music: it pumps)

@@ -137,6 +137,7 @@ STYLES: dict[str, Style] = {
         progressions_minor=(("i", "bVI", "bVII", "i"), ("bVI", "bVII", "i", "i"), ("i", "v", "bVI", "bVII")),
         chord_rhythm="sustain", bass_rhythm="pattern", bass_pattern="RORORORORORORORO", melody_density=0.8,
         reverb=0.6, width=1.1, brightness=0.55, feel=0.3, sidechain_db=2.0, plays=("synth",),
+        dynamics=0.25,
         keys_minor=("A", "E", "F#", "C#", "D"),
     ),
     "upbeat_pop": Style(
@@ -156,7 +157,8 @@ STYLES: dict[str, Style] = {
         ),
         progressions_minor=(("i", "bVI", "bVII", "i"), ("i", "bIII", "bVII", "iv"), ("i", "bVII", "bVI", "bVII")),
         chord_rhythm="chug", bass_rhythm="eighths", melody_density=0.9, reverb=0.22, width=1.4, brightness=0.7,
-        melody_db=-1.5, feel=0.9, ghosts=0.15, keys_major=("E", "A", "D", "G", "C"), keys_minor=("E", "A", "D", "B"),
+        melody_db=-4.0, feel=0.9, ghosts=0.15, dynamics=0.5, keys_major=("E", "A", "D", "G", "C"),
+        keys_minor=("E", "A", "D", "B"),
         plays=("guitar", "electric_guitar"),
     ),
     "acoustic": Style(
@@ -205,7 +207,7 @@ STYLES: dict[str, Style] = {
         ),
         progressions_minor=(("i", "bVII", "iv", "i"), ("i", "bIII", "bVII", "i")),
         chord_rhythm="broken", broken_rate=(2, 4), bass_rhythm="whole", melody_density=0.9, reverb=0.5, width=1.0,
-        brightness=0.6, feel=1.2, melody_scale="pentatonic", melody_turns=("dizi", "erhu"),
+        brightness=0.6, feel=1.2, melody_db=-3.0, melody_scale="pentatonic", melody_turns=("dizi", "erhu"),
         cadence_major=("vi", "Vsus4"), cadence_minor=("bVII",), gentle=True, keys_major=("D", "G", "C", "F", "A"),
     ),
     "suspense": Style(
@@ -234,7 +236,7 @@ STYLES: dict[str, Style] = {
         ),
         progressions_minor=(("i", "bVII", "bVI", "bVII"),),
         chord_rhythm="strum", bass_rhythm="pattern", bass_pattern="R..R..F.R..R..N.", melody_density=1.1,
-        reverb=0.25, width=1.15, brightness=0.8, feel=0.8, chord_register=(60, 81),
+        reverb=0.25, width=1.15, brightness=0.8, feel=0.8, melody_db=-3.0, chord_register=(60, 81),
         keys_major=("C", "D", "E", "G", "A"), plays=("guitar",),
     ),
 }
