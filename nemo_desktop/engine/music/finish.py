@@ -30,7 +30,7 @@ from nemo_desktop.engine.music.dsp import (
     sosfilt,
 )
 from nemo_desktop.engine.music.score import STEMS, Score
-from nemo_desktop.engine.music.styles import STYLES
+from nemo_desktop.engine.music.styles import STYLES, Style
 
 _STEM_REVERB = {"drums": 0.25, "bass": 0.0, "chords": 1.0, "melody": 0.9}  # send to the room, per stem
 _STEM_GAIN = {"drums": 0.5, "bass": 0.8, "chords": 0.55, "melody": 1.13}  # the balance between stems
@@ -160,6 +160,13 @@ def _kicks(score: Score) -> np.ndarray:
     return np.array([n.start for n in score.notes.get("drums", ()) if n.instrument == "kick"], dtype=np.float64)
 
 
+def _style_trim_db(spec: Style | None, stem: str) -> float:
+    """The style's own correction of the stem balance (dB)."""
+    if spec is None:
+        return 0.0
+    return spec.melody_db if stem == "melody" else (spec.drums_db if stem == "drums" else 0.0)
+
+
 def _bus(stems: dict[str, np.ndarray], sr: int) -> None:
     """The music bus, in place: gentle compression keyed on the sum of the stems (2:1 above
     ``_BUS_THRESHOLD_DB``, slow attack) applied to every stem alike, so the stems still add up to the bus;
@@ -219,7 +226,7 @@ def finish_stems(
         for s in ("chords", "melody"):
             stems[s] = lowpass(stems[s].T, 5200, sr).T
     for s in STEMS:
-        trim = 10 ** ((spec.melody_db if spec and s == "melody" else 0.0) / 20)
+        trim = 10 ** (_style_trim_db(spec, s) / 20)
         stems[s] = stems[s].astype(np.float32, copy=False)  # a float32 stem is scaled in place
         stems[s] *= np.float32(_STEM_GAIN[s] * trim)
     _bus(stems, sr)

@@ -57,6 +57,7 @@ class Style:
     width: float = 1.0  # 0..1.5 how much doubled width the chords and melody get on the sides
     brightness: float = 0.6  # 0..1 synth tone
     melody_db: float = 0.0  # the melody's level against the other stems' balance (dB), where a style needs it
+    drums_db: float = 0.0  # the kit's level likewise: a ride or a shaker over a light band can outshine it
     feel: float = 1.0  # how loosely the players sit around the grid (0 = quantised, 1 = a live band)
     # how fully a band plays the piece's energy as loudness (``feel``'s dynamics): a style whose arrangement
     # already brings a wall of layers in and out (rock, synthwave) plays less of it, or its quiet intro sat

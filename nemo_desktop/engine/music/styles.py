@@ -185,7 +185,7 @@ STYLES: dict[str, Style] = {
             ("i7", "iv7", "bVII9", "bIIImaj7"), ("i9", "iv9", "V7b9", "i7"), ("i7", "bVImaj7", "ii7", "V7b9"),
         ),
         chord_rhythm="comp", bass_rhythm="walking", melody_density=1.3, swing=0.55, reverb=0.3, width=1.0,
-        brightness=0.5, feel=1.3, cadence_major=("ii7", "V9"), cadence_minor=("iv7", "V7b9"),
+        brightness=0.5, feel=1.3, drums_db=-2.0, cadence_major=("ii7", "V9"), cadence_minor=("iv7", "V7b9"),
         keys_major=("F", "Bb", "Eb", "C", "G"), keys_minor=("C", "D", "G", "F"), plays=("piano", "saxophone"),
     ),
     "corporate": Style(
@@ -225,7 +225,8 @@ STYLES: dict[str, Style] = {
         progressions_major=(("I", "IV", "V", "I"), ("I", "vi", "IV", "V"), ("IV", "V", "I", "I")),
         progressions_minor=(("i", "iv", "V", "i"),),
         chord_rhythm="stabs", bass_rhythm="pattern", bass_pattern="r...f...r...f.n.", melody_density=1.3,
-        reverb=0.25, width=1.0, brightness=0.8, feel=0.6, keys_major=("C", "F", "G", "D", "Bb"),
+        reverb=0.25, width=1.0, brightness=0.8, feel=0.6, melody_db=-2.5, drums_db=-4.5,
+        keys_major=("C", "F", "G", "D", "Bb"),
     ),
     "travel": Style(
         name="travel", names={"en": "travel vlog", "zh_CN": "旅行Vlog"}, bpm_range=(108.0, 124.0), mode="major",
