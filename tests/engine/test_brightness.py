@@ -20,6 +20,7 @@ from tests.sound_measures import frame_centroid, loudness_range
 
 SR = 48000
 CUTS = [6.0, 13.0, 21.0]
+MINUTE_CUTS = [7.5, 15.0, 26.0, 40.0, 51.0]  # benchmarks/bench_sound.py's minute
 
 
 def _score(prompt: str, seconds: float = 30.0, seed: int = 1) -> Score:
@@ -60,15 +61,24 @@ def test_a_band_that_layers_its_parts_in_and_out_keeps_a_produced_loudness_range
     already rises and falls, so the players' dynamics on top are lighter; with them in full, the intro sat
     11 LU under the mains and the piece read 10–11 LU."""
     for seed in (1, 2):
-        score = compose(make_brief(prompt, VideoTraits(duration=60.0)), 60.0, [7.5, 15.0, 26.0, 40.0, 51.0], 30.0, seed)
+        score = compose(make_brief(prompt, VideoTraits(duration=60.0)), 60.0, MINUTE_CUTS, 30.0, seed)
         lra = loudness_range(music_only(render_stems(score)))
         assert 3.0 <= lra <= 9.0, f"{prompt}, seed {seed}: loudness range {lra:.1f} LU"
+
+
+def test_ambient_breathes_as_produced_ambient_does() -> None:
+    """Ambient has no drums and holds its pads: the swell between its quiet and full passages is its whole
+    dynamic life, so its players play the energy more fully (a minute read 2.3 LU for seed 2, flat)."""
+    for seed in (2, 3):
+        score = compose(make_brief("ambient", VideoTraits(duration=60.0)), 60.0, MINUTE_CUTS, 30.0, seed)
+        lra = loudness_range(music_only(render_stems(score)))
+        assert 3.0 <= lra <= 9.0, f"seed {seed}: loudness range {lra:.1f} LU"
 
 
 def test_a_jazz_ride_does_not_outshine_the_band() -> None:
     """The ride's "ding, ding-da" is a jazz piece's brightest sound: at the kit's common level its 5 kHz hiss
     took a minute's centroid to 2.6 kHz (the band alone 1.3): the kit sits 2 dB back in jazz."""
-    score = compose(make_brief("jazz", VideoTraits(duration=60.0)), 60.0, [7.5, 15.0, 26.0, 40.0, 51.0], 30.0, 1)
+    score = compose(make_brief("jazz", VideoTraits(duration=60.0)), 60.0, MINUTE_CUTS, 30.0, 1)
     centroid = frame_centroid(music_only(render_stems(score)))
     assert 1000.0 <= centroid <= 2500.0, f"centroid {centroid:.0f} Hz"
 
