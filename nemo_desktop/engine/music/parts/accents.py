@@ -1,15 +1,16 @@
 """Cut accents: every cut scored as a hit point, after all the parts are written.
 
 A beat that lands on a cut is no accent when every beat is as strong: the hit has to stand above its
-neighbourhood. So each cut gets what a composer writes there: the bar before dips (the pitched parts
-softer), the struck parts break off a moment before the cut while held chords carry through it (so the
-hit comes out of quiet), and on the cut everyone strikes together — kick and crash where the drums play
-(a tom in the cinematic kit, timpani in an orchestra), the bass an octave low and a chord stab with a
-bright attack on a struck voice — and the hit rings for about a beat before the groove goes on. Around a
-cut on its own, a busy groove (more struck notes than ``pulse.RATE`` a second) lays out its off-beats, so
-the beats there are the only onsets; between the quick cuts of a montage the groove plays on (it is all
-the contrast there is). A hit is as loud as the music around it. The hit sits exactly on the cut, on the
-beat or between beats: the picture and the music meet there, and the cue sheet reports the hit.
+neighbourhood. So each cut gets what a composer writes there: a short break before it (no new note starts;
+held chords carry through it, and around a cut on its own the struck parts let their notes ring into it),
+and on the cut everyone strikes together — kick and crash where the drums play (a tom in the cinematic
+kit, timpani in an orchestra), the style's bass (an 808, a saw bass) or a piano's low string an octave
+down, and a chord stab on a struck voice — and the hit rings for about a beat before the groove goes on.
+Around a cut on its own, a busy drum groove (more struck notes than ``pulse.RATE`` a second) lays out its
+off-beats. The hit's pitched notes are as loud as the music just before it, not louder than the whole
+piece: the accent reads against its neighbourhood (``tests/cut_measures.py``), while a detector that
+normalises to the loudest onset still hears the groove's onsets (``tests/engine/test_orchestra.py``). The
+hit sits exactly on the cut, on the beat or between beats, and the cue sheet reports it.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ from nemo_desktop.engine.music.score import Note
 __all__ = ["PERCUSSIVE", "HitPoint", "cut_accents", "hit_points"]
 
 BREAK = (0.1, 0.25)  # seconds of rest before a hit: (shortest, longest); half a beat where it fits
-RING = (0.25, 0.6)  # seconds a hit rings before the groove resumes: (shortest, longest); about a beat
-AROUND = 0.4  # seconds before the break and after the ring where the drums keep to the beats …
+RING = (0.25, 0.45)  # seconds a hit rings before the groove resumes: (shortest, longest); about a beat
+AROUND = 0.2  # seconds before the break and after the ring where the drums keep to the beats …
 ALONE = 2.5  # … around a cut this far from the others (between the cuts of a montage the groove is all
 # there is between the hits: it plays on)
-DIP = 0.6  # velocity of the bar before a main hit, relative (the accent needs something softer before it;
-# the drums lay out their off-beats instead, so a backbeat never reads as a ghost note)
 _STRUCK = PERCUSSIVE | {"spiccato"}  # what lays out the off-beats around a hit, with the drums
 _EXACT = 0.003  # seconds: a note this near the cut is part of the hit
+LOCAL = (0.4, 2.0)  # a hit's pitched notes at most this share of the loudest note in the seconds before its
+# break: it stands above its neighbourhood, not above the whole piece (a hit that dwarfs the piece leaves
+# every other onset under the threshold of a detector that reads against the loudest)
+_STRUCK_BASS = frozenset({"bass_808", "saw_bass"})  # the genre basses with an attack of their own
 
 
 @dataclass(frozen=True)
@@ -83,34 +86,34 @@ def _busy(notes: dict[str, list[Note]], h: HitPoint) -> bool:
 
 
 def _thin(ctx: PartContext, notes: list[Note], busy: Sequence[HitPoint], drums: bool) -> list[Note]:
-    """The stem with the struck off-beats left out around the busy hits."""
+    """The drums with their off-beats left out around the busy hits (the pitched parts keep theirs: a
+    piece's onsets are mostly theirs)."""
     def around(t: float) -> bool:
         return any(h.rest_from - AROUND <= t < h.rest_from or h.resume <= t < h.resume + AROUND for h in busy)
 
     return [
         n for n in notes
-        if not ((drums or n.instrument in _STRUCK) and around(n.start) and _off_beat(ctx, n.start))
+        if not (drums and around(n.start) and _off_beat(ctx, n.start))
     ]
 
 
 def _clear(ctx: PartContext, notes: list[Note], hits: Sequence[HitPoint], drums: bool) -> list[Note]:
-    """The stem with the breaks and rings made: notes that would start there are left out, notes held
-    into a break stop at it; the bar before a main hit is played softer."""
+    """The stem with the breaks and rings made: notes that would start there are left out; held notes
+    stop at the cut, struck ones at the break between a montage's quick cuts (there the silence before
+    the hit is what makes it read on its frame) and at the cut around a lone one."""
     out: list[Note] = []
     for n in notes:
+        on_cut = any(abs(n.start - h.cut) <= _EXACT for h in hits)  # part of a hit: never left out
         keep = True
         for h in hits:
-            if abs(n.start - h.cut) <= _EXACT:
-                break
-            if h.rest_from <= n.start < h.resume:
+            if not on_cut and h.rest_from <= n.start < h.resume:
                 keep = False
                 break
-            # struck parts stop for the break; held ones (pads, bowed chords) carry through it to the cut
-            stop = h.rest_from if n.instrument in _STRUCK else h.cut
+            # struck parts stop for the break (a note struck on the cut before too); held ones (pads, bowed
+            # chords) carry through it to the cut
+            stop = h.rest_from if n.instrument in _STRUCK and not h.alone else h.cut
             if n.start < stop < n.start + n.dur and not drums:
                 n = replace(n, dur=max(0.05, stop - n.start))
-            if h.main and not drums and h.rest_from - 1.2 <= n.start < h.rest_from:
-                n = replace(n, vel=n.vel * DIP)
         if keep:
             out.append(n)
     return out
@@ -121,7 +124,7 @@ def _bar_at(ctx: PartContext, t: float) -> Bar | None:
     return next((b for b in ctx.bars if b.start <= t + 1e-6 < b.end), None)
 
 
-def _hit(ctx: PartContext, h: HitPoint) -> dict[str, list[Note]]:
+def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0) -> dict[str, list[Note]]:
     """The notes struck on the cut: drums (where they play), the bass an octave low, a chord stab."""
     bar = _bar_at(ctx, h.cut)
     if bar is None:
@@ -129,6 +132,7 @@ def _hit(ctx: PartContext, h: HitPoint) -> dict[str, list[Note]]:
     ring = h.resume - h.cut
     # a hit is as loud as the music around it: soft in a quiet intro, full at the peak
     strength = (0.9 if h.main else 0.75) * (0.55 + 0.45 * min(1.0, bar.level / 0.7))
+    pitched = min(strength, LOCAL[0] * local)  # the drums' kick and crash mark the cut at full strength
     chord = bar.harmony()
     root = chord.root % 12
     notes: dict[str, list[Note]] = {"drums": [], "bass": [], "chords": []}
@@ -140,12 +144,14 @@ def _hit(ctx: PartContext, h: HitPoint) -> dict[str, list[Note]]:
         if ctx.spec.fill_voice == "tom":  # film music (and suspense): a tom under the crash
             drums.append(Note(h.cut, 0.3, 0, strength, "tom", -0.35))
     if ctx.cast.orchestra and ctx.cast.orchestra.timpani:
-        notes["bass"].append(Note(h.cut, ring, 36 + root if root >= 4 else 48 + root, strength, "timpani", 0.0))
-    low = "piano_bass" if ctx.cast.bass not in PERCUSSIVE else ctx.cast.bass
-    notes["bass"].append(Note(h.cut, ring, 24 + root if root >= 5 else 36 + root, 0.95 * strength, low, 0.0))
+        notes["bass"].append(Note(h.cut, ring, 36 + root if root >= 4 else 48 + root, pitched, "timpani", 0.0))
+    # the style's own bass where it strikes (an 808, a saw bass: the hip-hop or synthwave idiom), else a
+    # piano's low string (a bowed or sub bass swells in too slowly to mark the cut)
+    low = ctx.cast.bass if ctx.cast.bass in PERCUSSIVE | _STRUCK_BASS else "piano_bass"
+    notes["bass"].append(Note(h.cut, ring, 24 + root if root >= 5 else 36 + root, 0.95 * pitched, low, 0.0))
     voice = pulse_voice(ctx)
     pitches = sorted({48 + root, *(60 + (root + i) % 12 for i in chord.intervals)})
-    notes["chords"] += [Note(h.cut, ring, p, 0.6 * strength, voice, 0.0) for p in pitches]
+    notes["chords"] += [Note(h.cut, ring, p, 0.6 * pitched, voice, 0.0) for p in pitches]
     return notes
 
 
@@ -159,7 +165,9 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
     for stem in list(notes):
         notes[stem] = _clear(ctx, _thin(ctx, notes[stem], busy, stem == "drums"), hits, stem == "drums")
     for h in hits:
-        for stem, struck in _hit(ctx, h).items():
+        near = [n.vel for stem in ("bass", "chords", "melody") for n in notes[stem]
+                if h.rest_from - LOCAL[1] <= n.start < h.rest_from]
+        for stem, struck in _hit(ctx, h, max(near, default=1.0)).items():
             there = {(n.instrument, n.pitch) for n in notes[stem] if abs(n.start - h.cut) <= _EXACT}
             notes[stem] += [n for n in struck if (n.instrument, n.pitch) not in there]  # no doubled kick
     return [h.cut for h in hits]

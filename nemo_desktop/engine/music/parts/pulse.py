@@ -66,7 +66,8 @@ def pulse_part(ctx: PartContext, notes: dict[str, list[Note]]) -> list[Note]:
     out: list[Note] = []
     for bar in ctx.bars:
         inside = struck[(struck >= bar.start - _NEAR) & (struck < bar.end - _NEAR)] if struck.size else struck
-        want = min(2 * bar.nbeats, max(bar.nbeats, round(RATE * (bar.end - bar.start))))
+        rate = ctx.spec.pulse
+        want = min(2 * bar.nbeats, max(bar.nbeats if rate >= RATE else 1, round(rate * (bar.end - bar.start))))
         if len(inside) >= want or bar.level < 0.2:
             continue
         root = bar.harmony().root
