@@ -15,6 +15,7 @@ hit sits exactly on the cut, on the beat or between beats, and the cue sheet rep
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -24,16 +25,21 @@ from nemo_desktop.engine.music.score import Note
 
 __all__ = ["PERCUSSIVE", "HitPoint", "cut_accents", "hit_points"]
 
-BREAK = (0.1, 0.25)  # seconds of rest before a hit: (shortest, longest); half a beat where it fits
+BREAK = (0.1, 0.25, 0.15)  # seconds of rest before a hit: (shortest, longest, longest for a lone cut);
+# half a beat where it fits. A lone cut's struck notes ring into it, so a short break does there
 RING = (0.25, 0.45)  # seconds a hit rings before the groove resumes: (shortest, longest); about a beat
 AROUND = 0.2  # seconds before the break and after the ring where the drums keep to the beats …
 ALONE = 2.5  # … around a cut this far from the others (between the cuts of a montage the groove is all
 # there is between the hits: it plays on)
 _STRUCK = PERCUSSIVE | {"spiccato"}  # what lays out the off-beats around a hit, with the drums
 _EXACT = 0.003  # seconds: a note this near the cut is part of the hit
+PICKUP = 0.06  # seconds before the break where the drums' last note (a pickup into the hit) stays
+_STRUM = 0.03  # seconds after the cut a strummed chord's later strings still belong to the hit
+_STRUMMED = frozenset({"strum", "chug"})  # the chord rhythms played with a pick
 LOCAL = (0.4, 2.0)  # a hit's pitched notes at most this share of the loudest note in the seconds before its
 # break: it stands above its neighbourhood, not above the whole piece (a hit that dwarfs the piece leaves
 # every other onset under the threshold of a detector that reads against the loudest)
+FLOOR = 0.3  # … and never softer than this (a cut early in a quiet intro has little before it to go by)
 _STRUCK_BASS = frozenset({"bass_808", "saw_bass"})  # the genre basses with an attack of their own
 
 
@@ -58,9 +64,9 @@ def hit_points(ctx: PartContext, cuts: Sequence[float]) -> list[HitPoint]:
         beat = ctx.clock.t(ctx.clock.beat(c) + 1.0) - c
         before = c - inside[k - 1] if k else c
         after = (inside[k + 1] if k + 1 < len(inside) else ctx.final_hit) - c
-        rest = min(max(0.5 * beat, BREAK[0]), BREAK[1], 0.3 * before)
-        ring = min(max(beat, RING[0]), RING[1], 0.55 * after)
         alone = min(before, after) >= ALONE
+        rest = min(max(0.5 * beat, BREAK[0]), BREAK[2] if alone else BREAK[1], 0.3 * before)
+        ring = min(max(beat, RING[0]), RING[1], 0.55 * after)
         points.append(HitPoint(c, c - rest, c + ring, round(c, 6) in anchored, alone))
     return points
 
@@ -89,7 +95,8 @@ def _thin(ctx: PartContext, notes: list[Note], busy: Sequence[HitPoint], drums: 
     """The drums with their off-beats left out around the busy hits (the pitched parts keep theirs: a
     piece's onsets are mostly theirs)."""
     def around(t: float) -> bool:
-        return any(h.rest_from - AROUND <= t < h.rest_from or h.resume <= t < h.resume + AROUND for h in busy)
+        return any(h.rest_from - AROUND - PICKUP <= t < h.rest_from - PICKUP or h.resume <= t < h.resume + AROUND
+                   for h in busy)
 
     return [
         n for n in notes
@@ -102,11 +109,17 @@ def _clear(ctx: PartContext, notes: list[Note], hits: Sequence[HitPoint], drums:
     stop at the cut, struck ones at the break between a montage's quick cuts (there the silence before
     the hit is what makes it read on its frame) and at the cut around a lone one."""
     out: list[Note] = []
+    starts = sorted(n.start for n in notes)
+    # a strummed chord's strings sound a few ms apart: the later ones belong to the chord (elsewhere a
+    # chord rolled or played a little late is a new onset, which the break and the ring leave out)
+    strum = _STRUM if ctx.spec.chord_rhythm in _STRUMMED else _EXACT
     for n in notes:
-        on_cut = any(abs(n.start - h.cut) <= _EXACT for h in hits)  # part of a hit: never left out
+        on_cut = any(-_EXACT <= n.start - h.cut <= strum for h in hits)  # part of a hit: never left out
+        first = starts[bisect_left(starts, n.start - strum)]  # the first string of a strum n may end
         keep = True
         for h in hits:
-            if not on_cut and h.rest_from <= n.start < h.resume:
+            strummed = first < h.rest_from  # a chord strummed just before the break keeps its later strings
+            if not on_cut and not strummed and h.rest_from <= n.start < h.resume:
                 keep = False
                 break
             # struck parts stop for the break (a note struck on the cut before too); held ones (pads, bowed
@@ -124,15 +137,16 @@ def _bar_at(ctx: PartContext, t: float) -> Bar | None:
     return next((b for b in ctx.bars if b.start <= t + 1e-6 < b.end), None)
 
 
-def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0) -> dict[str, list[Note]]:
-    """The notes struck on the cut: drums (where they play), the bass an octave low, a chord stab."""
+def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0, bass: bool = True) -> dict[str, list[Note]]:
+    """The notes struck on the cut: drums (where they play), the bass an octave low (where the bass plays
+    in the bar: a bass the arrangement has laid out stays out), a chord stab."""
     bar = _bar_at(ctx, h.cut)
     if bar is None:
         return {}
     ring = h.resume - h.cut
     # a hit is as loud as the music around it: soft in a quiet intro, full at the peak
     strength = (0.9 if h.main else 0.75) * (0.55 + 0.45 * min(1.0, bar.level / 0.7))
-    pitched = min(strength, LOCAL[0] * local)  # the drums' kick and crash mark the cut at full strength
+    pitched = min(strength, max(LOCAL[0] * local, FLOOR))  # the drums' kick and crash mark the cut at full strength
     chord = bar.harmony()
     root = chord.root % 12
     notes: dict[str, list[Note]] = {"drums": [], "bass": [], "chords": []}
@@ -148,7 +162,8 @@ def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0) -> dict[str, list[No
     # the style's own bass where it strikes (an 808, a saw bass: the hip-hop or synthwave idiom), else a
     # piano's low string (a bowed or sub bass swells in too slowly to mark the cut)
     low = ctx.cast.bass if ctx.cast.bass in PERCUSSIVE | _STRUCK_BASS else "piano_bass"
-    notes["bass"].append(Note(h.cut, ring, 24 + root if root >= 5 else 36 + root, 0.95 * pitched, low, 0.0))
+    if bass:
+        notes["bass"].append(Note(h.cut, ring, 24 + root if root >= 5 else 36 + root, 0.95 * pitched, low, 0.0))
     voice = pulse_voice(ctx)
     pitches = sorted({48 + root, *(60 + (root + i) % 12 for i in chord.intervals)})
     notes["chords"] += [Note(h.cut, ring, p, 0.6 * pitched, voice, 0.0) for p in pitches]
@@ -167,7 +182,9 @@ def cut_accents(ctx: PartContext, cuts: Sequence[float], notes: dict[str, list[N
     for h in hits:
         near = [n.vel for stem in ("bass", "chords", "melody") for n in notes[stem]
                 if h.rest_from - LOCAL[1] <= n.start < h.rest_from]
-        for stem, struck in _hit(ctx, h, max(near, default=1.0)).items():
+        bar = _bar_at(ctx, h.cut)
+        bass = bar is not None and any(bar.start - _EXACT <= n.start < bar.end for n in notes["bass"])
+        for stem, struck in _hit(ctx, h, max(near, default=1.0), bass).items():
             there = {(n.instrument, n.pitch) for n in notes[stem] if abs(n.start - h.cut) <= _EXACT}
             notes[stem] += [n for n in struck if (n.instrument, n.pitch) not in there]  # no doubled kick
     return [h.cut for h in hits]

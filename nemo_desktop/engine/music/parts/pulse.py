@@ -23,6 +23,10 @@ PERCUSSIVE = frozenset(
 )
 RATE = 2.4  # struck notes a second a bar should have: a pulse a hit can be louder than, sparse enough
 # that most moments are not on one
+VEL = (0.5, 0.2)  # a pulse note's velocity: base + slope × the bar's energy
+VEL_ORCHESTRA = (0.2, 0.25)  # … under an orchestra: the piano ostinato stays under the strings and lets the
+# orchestra's dynamics through (at VEL romantic's loudness range read 2.1 LU, cinematic's chords outsang its
+# melody by 4.6 dB)
 HEARD = 0.4  # velocity from which a struck note (or a drum) keeps time
 # struck voices that keep time through a texture; an orchestra's harp, pizzicato, celesta and timpani are
 # covered by its bowed and blown voices (their onsets read no stronger than the strings' vibrato)
@@ -63,6 +67,7 @@ def pulse_part(ctx: PartContext, notes: dict[str, list[Note]]) -> list[Note]:
     """Soft root-and-fifth notes on the unmarked eighths of bars that keep too little time of their own."""
     struck = struck_onsets(notes, ctx.cast.orchestra is not None)
     voice = pulse_voice(ctx)
+    base, slope = VEL_ORCHESTRA if ctx.cast.orchestra else VEL
     out: list[Note] = []
     for bar in ctx.bars:
         inside = struck[(struck >= bar.start - _NEAR) & (struck < bar.end - _NEAR)] if struck.size else struck
@@ -77,5 +82,5 @@ def pulse_part(ctx: PartContext, notes: dict[str, list[Note]]) -> list[Note]:
                 continue
             pitch = 48 + (root + (7 if k % 2 else 0)) % 12
             dur = 0.9 * (ctx.clock.t(bar.beat0 + pos + 0.5) - t)
-            out.append(Note(t, dur, pitch, 0.5 + 0.2 * bar.level, voice, -0.15))
+            out.append(Note(t, dur, pitch, base + slope * bar.level, voice, -0.15))
     return out
