@@ -290,9 +290,10 @@ class MusicInfo:
     """What the built-in engine knows about its piece, carried in the music segment's ``meta``.
 
     ``brief`` is the engine's own brief (a plain mapping, so the core need not know its type); times are
-    timeline seconds. ``accents`` are the cuts the music hits together on a bar line (the others get a
-    single accent note); ``speech`` the spans where someone speaks, ``ducked`` the stretches the music is
-    lowered for them (the speech spans with short pauses bridged, as the mix ducks)."""
+    timeline seconds. ``accents`` are the cuts the whole band hits on a bar line (every other cut gets a
+    lighter hit; the cue sheet lists each hit with its offset); ``speech`` the spans where someone speaks,
+    ``ducked`` the stretches the music is lowered for them (the speech spans with short pauses bridged, as
+    the mix ducks)."""
 
     name: str
     style: str

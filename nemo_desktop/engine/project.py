@@ -236,7 +236,7 @@ class Project:
             seed=seed, brief=brief_to_meta(brief), beats=tuple(round(b, 4) for b in score.beats),
             bars=tuple(round(b, 4) for b in score.bars), cuts=tuple(round(c, 4) for c in cuts),
             sections=tuple((n, round(s, 3), round(e, 3)) for n, s, e in score.sections),
-            accents=tuple(round(a, 4) for a in score.anchors),
+            accents=tuple(round(a, 4) for a in score.anchors if any(abs(a - h) < 1e-3 for h in score.hits)),
             speech=tuple((round(s, 3), round(e, 3)) for s, e in speech),
             ducked=tuple((round(s, 3), round(e, 3)) for s, e in merge_speech(speech)),
         )

@@ -5,10 +5,11 @@ is a closing tonic chord placed to ring out to the last frame (``tempo_map.py``)
 sections that follow the brief's intensity curve and the picture's cutting pace (intro, build, main,
 breakdown, outro) and chords from the style's progressions (``parts/plan.py``), the arrangement: who plays
 each bar, how busy and how high, and the fills between phrases (``parts/arrange.py``) — and the parts
-written against it: chords with smooth voice
-leading, a bass line, a melody built from a motif that repeats and varies, drums with fills into cuts, and
-an accent on any cut still unheard (``parts/``); before the accents, the players' feel moves notes a few
-ms off the grid and lets velocities breathe, leaving every note that marks a cut exactly where it is
+written against it: chords with smooth voice leading, a bass line, a melody built from a motif that
+repeats and varies, drums with fills into cuts, a soft pulse where the texture leaves the beat unmarked,
+and every cut scored as a hit point — a break before it, a tutti hit on it, a ring after (``parts/``);
+before the accents, the players' feel moves notes a few ms off the grid and lets velocities breathe,
+leaving every note that marks a cut exactly where it is
 (``parts/feel.py``). Every choice goes through one ``numpy.random.default_rng(seed)``, drawn from in a
 fixed order — the arrangement, chords (plan, then part), bass, melody, drums, feel: same inputs and seed,
 same notes.
@@ -31,6 +32,7 @@ from nemo_desktop.engine.music.parts.glint import counter_line
 from nemo_desktop.engine.music.parts.melody import melody_part
 from nemo_desktop.engine.music.parts.orchestra import orchestral_bass, orchestral_chords, orchestral_final
 from nemo_desktop.engine.music.parts.plan import assign_chords, name_sections, plan_bars
+from nemo_desktop.engine.music.parts.pulse import pulse_part
 from nemo_desktop.engine.music.request import MusicRequest
 from nemo_desktop.engine.music.score import STEMS, Note, Score
 from nemo_desktop.engine.music.styles import Style, flavoured
@@ -65,9 +67,11 @@ def _cast(spec: Style, instruments: Sequence[str]) -> Cast:
     return Cast(chords, melody, spec.bass_instrument, spec.pad, orchestra)
 
 
-def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> dict[str, list[Note]]:
-    """Every stem's notes, in the order the parts draw from the generator, ending on the final chord."""
+def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> tuple[dict[str, list[Note]], list[float]]:
+    """Every stem's notes, in the order the parts draw from the generator, ending on the final chord; and
+    the cut accents' times."""
     notes: dict[str, list[Note]] = {stem: [] for stem in STEMS}
+    hits: list[float] = []
     if ctx.bars:
         arrange(ctx)
         assign_chords(ctx)
@@ -77,13 +81,14 @@ def _write_parts(ctx: PartContext, cuts: Sequence[float]) -> dict[str, list[Note
         notes["melody"] = melody_part(ctx)
         if ctx.drums:
             notes["drums"] = drum_part(ctx)
+        notes["chords"] += pulse_part(ctx, notes)
         humanise(ctx, notes, cuts)
-        cut_accents(ctx, sorted(float(c) for c in cuts), notes)
+        hits = cut_accents(ctx, sorted(float(c) for c in cuts), notes)
     prev = tuple(sorted(n.pitch for n in notes["chords"][-4:])) if len(notes["chords"]) >= 4 else None
     end_chords, end_bass = orchestral_final(ctx, prev) if ctx.cast.orchestra else final_chord(ctx, prev)
     notes["chords"] += end_chords
     notes["bass"] += end_bass
-    return notes
+    return notes, hits
 
 
 def _clipped(notes: Iterable[Note], duration: float) -> tuple[Note, ...]:
@@ -135,7 +140,7 @@ def compose(brief: MusicRequest, duration: float, cuts: Sequence[float], fps: fl
         fade_out=brief.fade_out,
         cuts=tuple(sorted(float(c) for c in cuts)),
     )
-    notes = _write_parts(ctx, cuts)
+    notes, hits = _write_parts(ctx, cuts)
     chords = tuple((b.start, b.chord.symbol) for b in bars if b.chord) + ((grid.final_hit, home.symbol),)
     fade_start = bars[-min(3, len(bars))].start if brief.fade_out and bars else grid.final_hit
     return Score(
@@ -155,4 +160,5 @@ def compose(brief: MusicRequest, duration: float, cuts: Sequence[float], fps: fl
         fade_out=brief.fade_out,
         fade_start=fade_start,
         chords=chords,
+        hits=tuple(round(h, 6) for h in hits),
     )

@@ -23,11 +23,13 @@ class Moment(TypedDict):
 
 
 class CutRow(Moment):
-    """A cut and the beat nearest to it."""
+    """A cut, the beat nearest to it, and the hit the music strikes for it (none: ``hit`` is None)."""
 
     beat: float
     beat_frame: int
     offset_ms: float
+    hit: float | None
+    hit_offset_ms: float | None
 
 
 class ChordRow(Moment):
@@ -97,6 +99,7 @@ class Score:
     fade_out: bool = False
     fade_start: float = 0.0
     chords: tuple[tuple[float, str], ...] = ()
+    hits: tuple[float, ...] = ()  # the cut accents' times (a hit point per cut)
 
     def frame(self, t: float) -> int:
         """The video frame a time falls on: editors line music up by frames, not seconds."""
@@ -132,11 +135,16 @@ class Score:
         }
 
     def _cut_rows(self, cuts: Sequence[float]) -> list[CutRow]:
-        """Each cut with the beat nearest to it, so an editor sees how far the music is from the picture."""
+        """Each cut with the beat nearest to it and its hit, so an editor sees how far the music is from the
+        picture (the hit's offset is the real one: the accent is struck there, on the beat or not)."""
         beats = np.asarray(self.beats) if self.beats else np.zeros(1)
+        hits = np.asarray(self.hits)
         rows: list[CutRow] = []
         for c in cuts:
             near = float(beats[int(np.argmin(np.abs(beats - c)))])
+            hit = float(hits[int(np.argmin(np.abs(hits - c)))]) if hits.size else None
+            if hit is not None and abs(hit - c) > 0.1:
+                hit = None
             rows.append(
                 {
                     "t": round(float(c), 4),
@@ -144,6 +152,8 @@ class Score:
                     "beat": round(near, 4),
                     "beat_frame": self.frame(near),
                     "offset_ms": round((near - c) * 1000, 1),
+                    "hit": None if hit is None else round(hit, 4),
+                    "hit_offset_ms": None if hit is None else round((hit - c) * 1000, 1),
                 }
             )
         return rows

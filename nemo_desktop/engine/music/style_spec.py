@@ -81,3 +81,5 @@ class Style:
     cadence_minor: tuple[str, ...] = ()
     gentle: bool = False  # the bass and the pad play from the first bar, quiet or not
     plays: tuple[str, ...] = ()  # instrument words the style's own voices already answer ("jazz saxophone")
+    pulse: float = 2.4  # struck notes a second a soft pulse keeps under held chords (parts/pulse.py); ambient
+    # floats on fewer, so it stays sparse (its cut hits still need a few onsets to stand above)

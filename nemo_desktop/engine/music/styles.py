@@ -66,7 +66,7 @@ STYLES: dict[str, Style] = {
         ),
         progressions_minor=(("i7", "bVImaj7", "i7", "iv7"), ("i", "bVII", "bVI", "bVII")),
         chord_rhythm="sustain", bass_rhythm="whole", melody_density=0.4, reverb=0.75, width=0.85, brightness=0.4,
-        feel=1.2, dynamics=1.6, cadence_major=("IV",), cadence_minor=("iv",), gentle=True,
+        feel=1.2, dynamics=1.6, cadence_major=("IV",), cadence_minor=("iv",), gentle=True, pulse=1.2,
     ),
     "cinematic": Style(
         name="cinematic", names={"en": "cinematic", "zh_CN": "史诗电影"}, bpm_range=(80.0, 100.0), mode="minor",
