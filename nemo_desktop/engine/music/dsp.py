@@ -215,16 +215,13 @@ def compressor_gain(
     return np.exp(gain, out=gain)
 
 
-def saturate(x: np.ndarray, knee: float = 0.4, ceiling: float = 0.95, out: np.ndarray | None = None) -> np.ndarray:
+def saturate(x: np.ndarray, knee: float = 0.4, ceiling: float = 0.95, in_place: bool = False) -> np.ndarray:
     """Soft saturation, memoryless: untouched below ``knee``, above it rounded off smoothly (a tanh, same
     slope at the knee) toward ``ceiling`` — the body of the sound passes, its spikiest peaks bend like tape.
-    Works on a float32 copy (or in ``out``, a contiguous float32 array that may be ``x`` itself), touching
-    only the few samples over the knee."""
-    if out is None or out.dtype != np.float32 or not out.flags.c_contiguous:
-        out = np.array(x, dtype=np.float32)
-    elif out is not x:
-        out[...] = x
-    y = out
+    Works on a float32 copy (on ``x`` itself when ``in_place`` and it is contiguous float32), touching only
+    the few samples over the knee."""
+    fits = in_place and x.dtype == np.float32 and x.flags.c_contiguous
+    y = x if fits else np.array(x, dtype=np.float32)
     flat = y.reshape(-1)
     idx = np.flatnonzero(np.abs(flat) > knee)
     if idx.size:

@@ -178,9 +178,8 @@ def _bus(stems: dict[str, np.ndarray], sr: int) -> None:
     key *= 0.5
     gain = compressor_gain(key, sr, _BUS_THRESHOLD_DB, _BUS_RATIO, _BUS_ATTACK, _BUS_RELEASE)
     for s in STEMS:
-        x = stems[s]
-        x *= gain[:, None]
-        stems[s] = saturate(x, out=x)
+        stems[s] *= gain[:, None]
+        stems[s] = saturate(stems[s], in_place=True)
 
 
 def _highpass(stems: dict[str, np.ndarray], sr: int) -> None:
