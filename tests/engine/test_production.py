@@ -116,7 +116,7 @@ def test_saturation_leaves_the_body_and_rounds_the_peaks() -> None:
 @pytest.mark.parametrize(
     "prompt",
     ["calm piano", "upbeat pop", "cinematic", "lo-fi", "acoustic", "electronic", "ambient", "sad", "romantic", "rock",
-     "chinese traditional", "travel vlog"],
+     "chinese traditional", "travel vlog", "suspense", "jazz"],
 )
 def test_the_melody_sits_within_4_db_of_the_chords(prompt: str) -> None:
     score = compose(make_brief(prompt, VideoTraits(duration=30.0)), 30.0, [7.5, 15.0, 22.0], 30.0, 2)

@@ -29,6 +29,10 @@ class Orchestra:
     lead: str = "strings"  # the melody from the middle up
     climax_lead: str = "horn"  # the melody at the climaxes
     welcomes: tuple[str, ...] = ("strings",)  # instrument words that keep the orchestra (others replace it)
+    # how much of the piece's energy the players also play as loudness (a band's is ``Style.dynamics``):
+    # an orchestra's layering already swells and thins, but an epic one that only layers sat at a loudness
+    # range under 3 LU, a wall where a film cue breathes
+    dynamics: float = 0.0
 
 
 

@@ -22,7 +22,7 @@ __all__ = ["LIGHT_GROOVES", "STYLES", "DrumGrid", "Orchestra", "Style", "flavour
 
 # The epic orchestra (cinematic's own); a gentler one for a quieter film; strings around a piano or a harp
 # for sad and romantic calm music.
-EPIC_ORCHESTRA = Orchestra(climax_lead="trumpet")
+EPIC_ORCHESTRA = Orchestra(climax_lead="trumpet", dynamics=0.35)
 GENTLE_ORCHESTRA = Orchestra(
     arps=("harp", "celesta"), arp_until=0.72, brass=None, choir=None, winds=("flute", "oboe", "clarinet"),
     climax_lead="strings",
@@ -56,7 +56,7 @@ STYLES: dict[str, Style] = {
             ("bVI", "bVII", "i", "i"), ("i", "bVII", "bVI", "bVII"),
         ),
         chord_rhythm="broken", broken_rate=(3, 4), bass_rhythm="whole", melody_density=0.8,
-        reverb=0.45, width=0.7, brightness=0.45, feel=1.0, gentle=True, plays=("piano",),
+        reverb=0.45, width=0.7, brightness=0.45, feel=1.0, melody_db=3.0, gentle=True, plays=("piano",),
     ),
     "ambient": Style(
         name="ambient", names={"en": "ambient", "zh_CN": "氛围"}, bpm_range=(60.0, 76.0), mode=None,
@@ -96,7 +96,7 @@ STYLES: dict[str, Style] = {
         drums=False, grooves=(),
         progressions_major=(("Imaj7", "vi7", "IVmaj7", "V"), ("I", "iii", "vi", "IV"), ("IV", "V", "iii", "vi")),
         progressions_minor=(("i", "bVI", "bIII", "bVII"), ("i", "iv", "bVII", "bIIImaj7")),
-        chord_rhythm="broken", broken_rate=(3, 3), bass_rhythm="whole", melody_density=0.8, reverb=0.5, width=0.9,
+        chord_rhythm="broken", broken_rate=(3, 4), bass_rhythm="whole", melody_density=0.8, reverb=0.5, width=0.9,
         brightness=0.5, orchestra=ROMANTIC_ORCHESTRA, gentle=True, keys_major=("Eb", "F", "Bb", "G", "D"),
     ),
     "lofi": Style(
@@ -184,9 +184,10 @@ STYLES: dict[str, Style] = {
         progressions_minor=(
             ("i7", "iv7", "bVII9", "bIIImaj7"), ("i9", "iv9", "V7b9", "i7"), ("i7", "bVImaj7", "ii7", "V7b9"),
         ),
-        chord_rhythm="comp", bass_rhythm="walking", melody_density=1.3, swing=0.55, reverb=0.3, width=1.0,
-        brightness=0.5, feel=1.3, drums_db=-2.0, cadence_major=("ii7", "V9"), cadence_minor=("iv7", "V7b9"),
-        keys_major=("F", "Bb", "Eb", "C", "G"), keys_minor=("C", "D", "G", "F"), plays=("piano", "saxophone"),
+        chord_rhythm="comp", bass_rhythm="walking", melody_density=1.6, swing=0.55, reverb=0.3, width=1.0,
+        brightness=0.5, feel=1.3, drums_db=-2.0, dynamics=0.3, cadence_major=("ii7", "V9"),
+        cadence_minor=("iv7", "V7b9"), keys_major=("F", "Bb", "Eb", "C", "G"), keys_minor=("C", "D", "G", "F"),
+        plays=("piano", "saxophone"),
     ),
     "corporate": Style(
         name="corporate", names={"en": "corporate uplifting", "zh_CN": "企业励志"}, bpm_range=(100.0, 118.0),
@@ -215,8 +216,8 @@ STYLES: dict[str, Style] = {
         chord_instrument="spiccato", melody_instrument="celesta", bass_instrument="sub_bass", pad="slow_strings",
         drums=True, grooves=g.SUSPENSE_GROOVES, progressions_major=_SUSPENSE, progressions_minor=_SUSPENSE,
         chord_rhythm="broken", broken_rate=(2, 4), bass_rhythm="whole", melody_density=0.35, reverb=0.6, width=1.0,
-        brightness=0.3, feel=0.6, fill_voice="tom", cadence_major=("bII",), cadence_minor=("bII",), gentle=True,
-        keys_minor=("D", "C", "E", "F"),
+        brightness=0.3, feel=0.6, melody_db=2.0, fill_voice="tom", cadence_major=("bII",), cadence_minor=("bII",),
+        gentle=True, keys_minor=("D", "C", "E", "F"),
     ),
     "kids": Style(
         name="kids", names={"en": "playful kids", "zh_CN": "童趣"}, bpm_range=(112.0, 132.0), mode="major",
@@ -225,7 +226,7 @@ STYLES: dict[str, Style] = {
         progressions_major=(("I", "IV", "V", "I"), ("I", "vi", "IV", "V"), ("IV", "V", "I", "I")),
         progressions_minor=(("i", "iv", "V", "i"),),
         chord_rhythm="stabs", bass_rhythm="pattern", bass_pattern="r...f...r...f.n.", melody_density=1.3,
-        reverb=0.25, width=1.0, brightness=0.8, feel=0.6, melody_db=-2.5, drums_db=-4.5,
+        reverb=0.25, width=1.0, brightness=0.8, feel=0.6, melody_db=-2.5, drums_db=-4.5, dynamics=0.8,
         keys_major=("C", "F", "G", "D", "Bb"),
     ),
     "travel": Style(
@@ -237,7 +238,7 @@ STYLES: dict[str, Style] = {
         ),
         progressions_minor=(("i", "bVII", "bVI", "bVII"),),
         chord_rhythm="strum", bass_rhythm="pattern", bass_pattern="R..R..F.R..R..N.", melody_density=1.1,
-        reverb=0.25, width=1.15, brightness=0.8, feel=0.8, melody_db=-3.0, chord_register=(60, 81),
+        reverb=0.25, width=1.15, brightness=0.8, feel=0.8, melody_db=-3.0, chord_register=(60, 81), dynamics=0.6,
         keys_major=("C", "D", "E", "G", "A"), plays=("guitar",),
     ),
 }

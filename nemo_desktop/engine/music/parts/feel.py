@@ -107,9 +107,10 @@ def _shape_velocity(ctx: PartContext, where: _Where, note: Note, wobble: float, 
     into_cut = bar.beat0 + bar.nbeats in ctx.anchors
     progress = float(np.clip(pos / max(bar.nbeats, 1), 0, 1))
     v = note.vel * _metric_accent(pos) * _phrase_shape(bar, nxt, into_cut, progress) * wobble
-    if ctx.cast.orchestra is None:
-        v *= (max(bar.level, 0.1) / _DYNAMICS_REF) ** (_DYNAMICS[stem] * ctx.spec.dynamics)
-    elif stem == "melody":
+    orchestra = ctx.cast.orchestra
+    exponent = ctx.spec.dynamics if orchestra is None else orchestra.dynamics
+    v *= (max(bar.level, 0.1) / _DYNAMICS_REF) ** (_DYNAMICS[stem] * exponent)
+    if orchestra is not None and stem == "melody":
         v *= _ORCHESTRA_MELODY
     return float(np.clip(v, 0.05, 1.0))
 
