@@ -200,3 +200,26 @@ def test_more_energy_at_the_end_ends_in_a_main() -> None:
     plain = compose(make_brief("calm piano", traits), 120.0, CUTS[:12], 30.0, 1)
     boosted = compose(make_brief("calm piano, more energy at the end", traits), 120.0, CUTS[:12], 30.0, 1)
     assert _main_time(boosted, 90.0, 118.0) > _main_time(plain, 90.0, 118.0) + 8.0, boosted.sections
+
+
+def _bar_levels(score: Score) -> np.ndarray:
+    """Each stem's level (dB, floored at −60: silent) in each bar of the whole piece as it is heard."""
+    stems = finish_stems(play_stems(score, SR, 0, int(LONG * SR)), score, SR)
+    return np.array([
+        [max(-60.0, _db(x.mean(axis=1)[int(a * SR) : int(b * SR)])) for a, b in _bar_edges(score)]
+        for x in stems.values()
+    ])
+
+
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_every_stretch_of_8_bars_changes_what_is_heard(pieces: dict[str, Score], prompt: str) -> None:
+    """Heard, not read from the score: in every 30 s window of the 3-minute piece some stem steps up or down
+    by 3 dB or more (a layer entering or leaving reads so too) at least every 8 bars — the 3-minute piece
+    had been a wall, every stem within ±1 dB from 30 s to 170 s."""
+    levels = _bar_levels(pieces[prompt])
+    changed = np.any(np.abs(np.diff(levels, axis=1)) >= 3.0, axis=0)  # at the start of bar k + 1
+    since = longest = 1
+    for c in changed:
+        since = 1 if c else since + 1
+        longest = max(longest, since)
+    assert longest <= 8, (prompt, longest)
