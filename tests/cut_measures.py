@@ -27,6 +27,12 @@ RATE, N_FFT, HOP, BANDS = 22050, 2048, 512, 128  # librosa's defaults
 STRONG = 0.3  # of the 90th percentile of all onset peaks
 TOLERANCE = 0.05  # seconds either side of a cut
 SHIFTS = (0.1, 1.0)  # seconds a cut is moved by for the baseline (either way)
+# issue 17's clips (duration, cuts on 30 fps frames), read by benchmarks/bench_cut_accents.py and the tests
+CLIPS: dict[str, tuple[float, tuple[float, ...]]] = {
+    "20 s / 4 cuts": (20.0, (3.4, 7.1, 11.65, 15.3)),
+    "60 s / 12 cuts": (60.0, (4.2, 8.9, 12.1, 17.6, 21.3, 26.8, 30.4, 35.7, 39.2, 44.9, 49.5, 53.1)),
+    "16 s montage / 9": (16.0, (1.3, 2.9, 3.7, 5.6, 6.4, 8.15, 9.9, 11.2, 12.6)),
+}
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:

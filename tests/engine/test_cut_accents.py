@@ -2,9 +2,10 @@
 
 The measure (``tests/cut_measures.py``): strong onsets are the music's onset-strength peaks at least 0.3 ×
 the 90th percentile of all its peaks; a cut is hit when one lies within ±50 ms; the baseline moves each
-cut by a random 0.1–1.0 s (20 times, a fixed seed) and counts the same. The clip: a montage of five quick
-cuts, then two cuts on their own — both ways a film is cut. Only the music is composed and played (at
-librosa's 22 050 Hz, the rate the measure reads), no video.
+cut by a random 0.1–1.0 s (20 times, a fixed seed) and counts the same. The clips: a montage of five quick
+cuts, then two cuts on their own — both ways a film is cut; and the benchmark's 20 s clip with 4 cuts and
+60 s clip with 12 (``CLIPS``), where the cuts stand alone, several in a quiet intro or under held strings.
+Only the music is composed and played (at librosa's 22 050 Hz, the rate the measure reads), no video.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from nemo_desktop.engine.music.sampler import render_stems
 from nemo_desktop.engine.music.score import Score
 from nemo_desktop.engine.music.styles import STYLES, style_name
 from nemo_desktop.engine.prompt import MusicBrief, VideoTraits, make_brief
-from tests.cut_measures import RATE, measure
+from tests.cut_measures import CLIPS, RATE, measure
 
 DURATION = 16.0
 CUTS = (1.3, 2.9, 3.7, 5.6, 6.4, 9.9, 13.1)  # on 30 fps frames, as a clip's cuts are
@@ -40,6 +41,35 @@ def test_cuts_stand_out_from_chance(style: str) -> None:
     m = measure(music, RATE, CUTS, DURATION)
     assert m.hit_rate >= 0.9 and m.median_ms <= 20.0, (style, m)
     assert m.baseline < 0.4, (style, m)
+
+
+# The benchmark's rows that miss the mark today (seed 1, at 22 050 Hz): each marked as an expected failure
+# that must fail, so a change that fixes one is told to unmark it. Why they miss: the hit of a cut whose
+# first analysis frame falls 4–7 ms after it reads its peak in the third frame (+50–54 ms) when the hit is
+# not ~8 dB above what still rings through the break (sad, romantic, chinese, calm piano, corporate,
+# cinematic); the baseline is high where a held texture's shimmer sets the threshold (ambient: 90 % of its
+# peaks read as strong).
+_MISSES = {
+    ("calm_piano", 60.0), ("ambient", 20.0), ("cinematic", 20.0), ("sad", 20.0), ("sad", 60.0),
+    ("romantic", 20.0), ("romantic", 60.0), ("corporate", 20.0), ("chinese", 20.0), ("chinese", 60.0),
+}
+_BENCH = [
+    pytest.param(style, clip, marks=pytest.mark.xfail(reason="issue 17: not yet hit", strict=True))
+    if (style, CLIPS[clip][0]) in _MISSES else pytest.param(style, clip)
+    for clip in ("20 s / 4 cuts", "60 s / 12 cuts")
+    for style in STYLES
+]
+
+
+@pytest.mark.parametrize(("style", "clip"), _BENCH)
+def test_the_benchmark_clips_cuts_stand_out(style: str, clip: str) -> None:
+    """The benchmark's clips of cuts on their own (``benchmarks/bench_cut_accents.py``), played at the
+    measure's rate: every cut hit, near, and well above chance."""
+    duration, cuts = CLIPS[clip]
+    brief = replace(make_brief(style_name(style, "en"), VideoTraits(duration=duration)), style=style)
+    music = sum(render_stems(compose(brief, duration, cuts, 30.0, 1), RATE).values())
+    m = measure(music, RATE, cuts, duration)
+    assert m.hit_rate >= 0.9 and m.median_ms <= 20.0 and m.baseline < 0.4, (style, clip, m.row())
 
 
 def test_every_cut_is_scored_on_the_cut() -> None:
