@@ -15,6 +15,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 MIN_FRAMES = 240  # below this a full decode costs little more than the survey
 MAX_SHARE = 0.5  # decoding more than this share of the frames in windows: the full decode is as cheap
 _CALIBRATION = 4  # windows opened anyway (from keyframes, cheap) to scale packet sizes to motion
-_SPANS_PER_PROCESS = 4  # windows decoded side by side in one ffmpeg process
+_SPANS_PER_PROCESS = 4  # windows decoded side by side in one ffmpeg process …
+_PROCESSES = 2  # … and two such ffmpegs at a time: one kept the second core of a 2-core laptop half idle
 _SCALE_FLAGS = "flags=neighbor"
 
 
@@ -186,17 +188,26 @@ class StreamScan:
         return np.array(out, dtype=np.int64)
 
     def _decode(self, spans: list[tuple[int, int]], tmp: Path, lo: float, hi: float) -> list[_Span]:
+        """The windows, ``_SPANS_PER_PROCESS`` to an ffmpeg and ``_PROCESSES`` ffmpegs at a time; their frames
+        are measured here, batch by batch in order, while the next batches decode."""
+        batches = [spans[at : at + _SPANS_PER_PROCESS] for at in range(0, len(spans), _SPANS_PER_PROCESS)]
         done: list[_Span] = []
-        for at in range(0, len(spans), _SPANS_PER_PROCESS):
-            self._check()
-            done += self._decode_batch(spans[at : at + _SPANS_PER_PROCESS], tmp)
-            self.progress(lo + (hi - lo) * min(1.0, (at + _SPANS_PER_PROCESS) / max(1, len(spans))))
+        with ThreadPoolExecutor(max_workers=_PROCESSES, thread_name_prefix="nemo-windows") as pool:
+            runs = [pool.submit(self._run_batch, batch, tmp, f"{lo:.2f}-{k}") for k, batch in enumerate(batches)]
+            try:
+                for k, (batch, run) in enumerate(zip(batches, runs, strict=True)):
+                    self._check()
+                    done += self._read_batch(batch, run.result())
+                    self.progress(lo + (hi - lo) * (k + 1) / len(batches))
+            finally:
+                for run in runs:  # cancelled or failed: the batches not yet started never start
+                    run.cancel()
         return done
 
-    def _decode_batch(self, spans: list[tuple[int, int]], tmp: Path) -> list[_Span]:
+    def _run_batch(self, spans: list[tuple[int, int]], tmp: Path, tag: str) -> list[Path]:
         """Windows side by side in one ffmpeg: each input seeks to its keyframe, each output takes the
-        window's frames."""
-        threads = max(1, (os.cpu_count() or 1) // len(spans))
+        window's frames (to a file each)."""
+        threads = max(1, (os.cpu_count() or 1) // (len(spans) * _PROCESSES))
         args: list[str] = []
         for a, _ in spans:
             # half a frame past keyframe a: the demuxer starts on a (the last keyframe at or before), and
@@ -204,12 +215,16 @@ class StreamScan:
             seek = float(self.seconds[a]) + 0.5 / self.fps
             args += ["-threads", str(threads), "-skip_loop_filter", "all", "-flags2", "+fast",
                      "-noaccurate_seek", "-ss", f"{seek:.6f}", "-i", str(self.path)]
-        outs = [tmp / f"w{i}.raw" for i in range(len(spans))]
+        outs = [tmp / f"w{tag}-{i}.raw" for i in range(len(spans))]
         for i, ((a, b), out) in enumerate(zip(spans, outs, strict=True)):
             args += ["-map", f"{i}:v:0", "-vf", self._scale(), "-fps_mode", "passthrough",
                      "-frames:v", str(b - a + 1), "-f", "rawvideo", "-y", str(out)]
         with FfmpegReader(args) as reader:
             reader.finish()
+        return outs
+
+    def _read_batch(self, spans: list[tuple[int, int]], outs: list[Path]) -> list[_Span]:
+        """One batch's decoded windows measured: differences, references before keyframes, colour."""
         w, h = self.size
         result = []
         for (a, b), out in zip(spans, outs, strict=True):
