@@ -26,6 +26,7 @@ from nemo_desktop.ui import display_check
 
 log = logging.getLogger(__name__)
 ORGANISATION = "Nemo"
+SMOKE_WAIT_S = 30.0  # the smoke hook waits at most this long for the command line's clips to be taken
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -149,7 +150,11 @@ async def _run(settings: Settings, args: argparse.Namespace, started: float) -> 
     if quit_after and quit_after.isdigit():
         async def close_when_idle() -> None:
             await asyncio.sleep(int(quit_after) / 1000)
-            while window.bridge.busy:  # the clips given on the command line are still being added
+            # the clips given on the command line are still being added, or (on a loaded machine) their adding
+            # has not started yet: a report before then read "clips=0"
+            deadline = time.perf_counter() + SMOKE_WAIT_S
+            while window.bridge.busy or (args.files and not window.drop_zone.clip_paths()
+                                         and time.perf_counter() < deadline):
                 await asyncio.sleep(0.1)
             names = [p.name for p in window.drop_zone.clip_paths()]
             print(f"NEMO_SMOKE_SHOWN clips={len(names)} timeline={window.timeline.draft.duration:.2f}s "
