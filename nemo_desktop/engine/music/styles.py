@@ -96,7 +96,7 @@ STYLES: dict[str, Style] = {
         drums=False, grooves=(),
         progressions_major=(("Imaj7", "vi7", "IVmaj7", "V"), ("I", "iii", "vi", "IV"), ("IV", "V", "iii", "vi")),
         progressions_minor=(("i", "bVI", "bIII", "bVII"), ("i", "iv", "bVII", "bIIImaj7")),
-        chord_rhythm="broken", broken_rate=(3, 4), bass_rhythm="half", melody_density=0.8, reverb=0.5, width=0.9,
+        chord_rhythm="broken", broken_rate=(3, 3), bass_rhythm="whole", melody_density=0.8, reverb=0.5, width=0.9,
         brightness=0.5, orchestra=ROMANTIC_ORCHESTRA, gentle=True, keys_major=("Eb", "F", "Bb", "G", "D"),
     ),
     "lofi": Style(
