@@ -31,8 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
 
 from nemo_desktop import paths  # noqa: E402
 from nemo_desktop.core.events import no_progress  # noqa: E402

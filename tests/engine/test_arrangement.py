@@ -16,7 +16,7 @@ from nemo_desktop.engine.music.compose import compose
 from nemo_desktop.engine.music.finish import finish_stems
 from nemo_desktop.engine.music.score import Note, Score
 from nemo_desktop.engine.music.styles import STYLES
-from nemo_desktop.engine.music.synth import play_stems
+from nemo_desktop.engine.music.synth import play_stems, render_stems
 from nemo_desktop.engine.music.windows import preroll
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 
@@ -204,7 +204,7 @@ def test_more_energy_at_the_end_ends_in_a_main() -> None:
 
 def _bar_levels(score: Score) -> np.ndarray:
     """Each stem's level (dB, floored at −60: silent) in each bar of the whole piece as it is heard."""
-    stems = finish_stems(play_stems(score, SR, 0, int(LONG * SR)), score, SR)
+    stems = render_stems(score, SR)
     return np.array([
         [max(-60.0, _db(x.mean(axis=1)[int(a * SR) : int(b * SR)])) for a, b in _bar_edges(score)]
         for x in stems.values()

@@ -25,9 +25,9 @@ DURATION = 16.0
 CUTS = (1.3, 2.9, 3.7, 5.6, 6.4, 9.9, 13.1)  # on 30 fps frames, as a clip's cuts are
 
 
-def _brief(style: str) -> MusicBrief:
+def _brief(style: str, duration: float = DURATION) -> MusicBrief:
     """The brief the window's style picker makes for ``style``."""
-    return replace(make_brief(style_name(style, "en"), VideoTraits(duration=DURATION)), style=style)
+    return replace(make_brief(style_name(style, "en"), VideoTraits(duration=duration)), style=style)
 
 
 def _music(style: str) -> tuple[Score, object]:
@@ -66,8 +66,7 @@ def test_the_benchmark_clips_cuts_stand_out(style: str, clip: str) -> None:
     """The benchmark's clips of cuts on their own (``benchmarks/bench_cut_accents.py``), played at the
     measure's rate: every cut hit, near, and well above chance."""
     duration, cuts = CLIPS[clip]
-    brief = replace(make_brief(style_name(style, "en"), VideoTraits(duration=duration)), style=style)
-    music = sum(render_stems(compose(brief, duration, cuts, 30.0, 1), RATE).values())
+    music = sum(render_stems(compose(_brief(style, duration), duration, cuts, 30.0, 1), RATE).values())
     m = measure(music, RATE, cuts, duration)
     assert m.hit_rate >= 0.9 and m.median_ms <= 20.0 and m.baseline < 0.4, (style, clip, m.row())
 
