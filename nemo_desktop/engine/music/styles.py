@@ -78,7 +78,7 @@ STYLES: dict[str, Style] = {
             ("i", "bVII", "bVI", "V"), ("i", "iv", "bVI", "bVII"),
         ),
         chord_rhythm="sustain", broken_rate=(2, 3), bass_rhythm="pulse", melody_density=0.6, reverb=0.6, width=1.05,
-        brightness=0.5, melody_db=-2.5, feel=1.2, orchestra=EPIC_ORCHESTRA, keys_minor=("D", "C", "E", "A", "G"),
+        brightness=0.5, melody_db=-1.5, feel=1.2, orchestra=EPIC_ORCHESTRA, keys_minor=("D", "C", "E", "A", "G"),
         fill_voice="tom",
     ),
     "sad": Style(

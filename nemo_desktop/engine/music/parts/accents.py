@@ -1,20 +1,20 @@
 """Cut accents: every cut scored as a hit point, after all the parts are written.
 
 A beat that lands on a cut is no accent when every beat is as strong: the hit has to stand above its
-neighbourhood. So each cut gets what a composer writes there: a short break before it (no new note starts;
-held chords carry through it, and around a cut on its own the struck parts let their notes ring into it),
-and on the cut everyone strikes together — kick and crash where the drums play (a tom in the cinematic
-kit, timpani in an orchestra), the style's bass (an 808, a saw bass) or a piano's low string an octave
-down, and a chord stab on a struck voice — and the hit rings for about a beat before the groove goes on.
+neighbourhood. So each cut gets what a composer writes there: a short break before it (no new note starts
+and every pitched note stops: the band takes a breath), and on the cut everyone strikes together — kick
+and crash where the drums play (a tom in the cinematic kit, timpani in an orchestra), the style's bass (an
+808, a saw bass) or a piano's low string an octave down, and a chord stab on a struck voice, its upper
+notes doubled an octave up (to E5 at most) — and the hit rings for about a beat before the groove goes on.
 Around a cut on its own, a busy drum groove (more struck notes than ``pulse.RATE`` a second) lays out its
 off-beats, and a pitched part running as a dense ostinato (spiccato sixteenths) keeps to the eighths for
 a moment either side, simplifying into the hit and out of it: where every sixteenth is an onset, a cut
 moved by chance lands on one about as often as the real cut does. The hit's pitched notes are as loud as
-the music just before it, not louder than the whole piece: the accent reads against its neighbourhood
-(``tests/cut_measures.py``), while a detector that normalises to the loudest onset still hears the
-groove's onsets (``tests/engine/test_orchestra.py``). (So far that is too soft where much rings through
-the break — a pedalled piano, held strings: the hit's onset then reads a frame late. A louder hit or a
-deeper break fixes it there and costs sad piano its onsets a second; see the test's expected failures.) The
+the loudest note of the two seconds before the break, not louder than the whole piece: the accent reads
+against its neighbourhood (``tests/cut_measures.py``). Anything still ringing through the break smears the
+hit's onset a frame late (it must rise ~8 dB above what rings), hence the silence before it. A detector
+that normalises to the loudest onset now hears the hits above the playing, so the playing's onsets a
+second are read between the hits (``tests/sound_measures.texture_onset_rate``). The
 hit sits exactly on the cut, on the beat or between beats, and the cue sheet reports it.
 """
 
@@ -44,9 +44,8 @@ _EXACT = 0.003  # seconds: a note this near the cut is part of the hit
 PICKUP = 0.06  # seconds before the break where the drums' last note (a pickup into the hit) stays
 _STRUM = 0.03  # seconds after the cut a strummed chord's later strings still belong to the hit
 _STRUMMED = frozenset({"strum", "chug"})  # the chord rhythms played with a pick
-LOCAL = (0.4, 2.0)  # a hit's pitched notes at most this share of the loudest note in the seconds before its
-# break: it stands above its neighbourhood, not above the whole piece (a hit that dwarfs the piece leaves
-# every other onset under the threshold of a detector that reads against the loudest)
+LOCAL = (1.0, 2.0)  # a hit's pitched notes at most this share of the loudest note in the seconds before its
+# break: it stands above its neighbourhood, not above the whole piece
 FLOOR = 0.3  # … and never softer than this (a cut early in a quiet intro has little before it to go by)
 _STRUCK_BASS = frozenset({"bass_808", "saw_bass"})  # the genre basses with an attack of their own
 
@@ -132,9 +131,9 @@ def _thin(ctx: PartContext, notes: list[Note], busy: Sequence[HitPoint], drums: 
 
 
 def _clear(ctx: PartContext, notes: list[Note], hits: Sequence[HitPoint], drums: bool) -> list[Note]:
-    """The stem with the breaks and rings made: notes that would start there are left out; held notes
-    stop at the cut, struck ones at the break between a montage's quick cuts (there the silence before
-    the hit is what makes it read on its frame) and at the cut around a lone one."""
+    """The stem with the breaks and rings made: notes that would start there are left out; every pitched
+    note, struck or held, stops where the break starts (the silence before the hit is what makes its onset
+    read on its frame; a pedalled piano or held strings ringing into it smeared the hit a frame late)."""
     out: list[Note] = []
     starts = sorted(n.start for n in notes)
     # a strummed chord's strings sound a few ms apart: the later ones belong to the chord (elsewhere a
@@ -149,9 +148,7 @@ def _clear(ctx: PartContext, notes: list[Note], hits: Sequence[HitPoint], drums:
             if not on_cut and not strummed and h.rest_from <= n.start < h.resume:
                 keep = False
                 break
-            # struck parts stop for the break (a note struck on the cut before too); held ones (pads, bowed
-            # chords) carry through it to the cut
-            stop = h.rest_from if n.instrument in _STRUCK and not h.alone else h.cut
+            stop = h.rest_from
             if n.start < stop < n.start + n.dur and not drums:
                 n = replace(n, dur=max(0.05, stop - n.start))
         if keep:
@@ -193,7 +190,9 @@ def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0, bass: bool = True) -
         notes["bass"].append(Note(h.cut, ring, 24 + root if root >= 5 else 36 + root, 0.95 * pitched, low, 0.0))
     voice = pulse_voice(ctx)
     pitches = sorted({48 + root, *(60 + (root + i) % 12 for i in chord.intervals)})
-    notes["chords"] += [Note(h.cut, ring, p, 0.6 * pitched, voice, 0.0) for p in pitches]
+    upper = [p + 12 for p in pitches if 60 <= p and p + 12 <= 76]  # brightness for the onset, not weight
+    notes["chords"] += [Note(h.cut, ring, p, 0.85 * pitched, voice, 0.0) for p in pitches]
+    notes["chords"] += [Note(h.cut, ring, p, 0.5 * pitched, voice, 0.0) for p in upper]
     return notes
 
 

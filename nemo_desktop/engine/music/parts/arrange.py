@@ -4,7 +4,8 @@ A piece that keeps every part going from the intro to the end is a wall; an arra
 out. Section by section, a phrase (four bars) at a time: an intro starts with a few parts over the drums'
 light groove; a build starts with two more layers, adds the last a phrase later and rises (busier, higher,
 louder into the main); a main plays everything and changes one thing every other phrase (the pad drops
-out, the melody rests for an answer, the groove moves, the chords thin out); a breakdown keeps two layers
+out, the melody rests for an answer, the groove moves, the chords thin out; where the melody plays on
+through that, it rests for the phrase's second half); a breakdown keeps two layers
 (or the chords alone) and drops its energy. No arrangement runs longer than ``RUN_LIMIT`` bars unchanged.
 A fill marks each section change and every eighth bar.
 
@@ -106,29 +107,40 @@ def _keeps(v: Variant, audible: frozenset[str]) -> frozenset[str]:
     return keep if len(keep) >= 2 or keep == {"chords"} else frozenset({"chords", "melody"})
 
 
-def _shape(ph: _Phrase, v: Variant, audible: frozenset[str]) -> None:
-    """One phrase's layers, density, register and groove by its section and place."""
+def _shape(ph: _Phrase, v: Variant, audible: frozenset[str], nxt: _Phrase | None = None) -> None:
+    """One phrase's layers, density, register and groove by its section and place (``nxt``: the phrase
+    after it)."""
     parts: frozenset[str] = ALL_PARTS
     density, lift, groove = 1.0, 0, -1
+    answer = False  # the melody rests over the phrase's second half while the band answers
     if ph.section == "intro":
         # the drums keep time from the start (their light groove), so the picture's first cuts are heard
         parts = frozenset(v.intro) | {"drums"} | (frozenset(v.entry[:1]) if ph.index else frozenset())
         density = 0.6
     elif ph.section == "build":
-        layers = min(len(v.entry), ph.index + 2 + max(0, 2 - ph.count))  # a short build enters faster
+        # a short build enters faster, but one of a single phrase keeps its last layer for the main it leads to
+        into_main = nxt is not None and nxt.section == "main" and ph.count == 1
+        layers = min(len(v.entry), ph.index + 2 + (0 if into_main else max(0, 2 - ph.count)))
         parts = frozenset({"chords", "pad"}) | frozenset(v.entry[:layers])
         density = 0.6 + 0.4 * (ph.index + 1) / ph.count
         lift = 3 if ph.index == ph.count - 1 and ph.count > 1 else 0
+        # a long build (three phrases or more) rises slowly: its odd phrases answer, as a main's do
+        answer = ph.count >= 3 and ph.index % 2 == 1 and "melody" in parts and len(ph.bars) >= 4
     elif ph.section == "main":
         lift = 4 if ph.occurrence else 0  # a later chorus sits higher
         if ph.index % 2:
             parts, density, groove = _changed(v, parts, _level_groove(ph), audible)
+            # a pad leaving or a groove moving is felt more than heard: where the melody plays on, it
+            # rests for the phrase's second half too, so every other phrase of a long main is heard to change
+            answer = "melody" in parts and len(ph.bars) >= 4
     elif ph.section == "breakdown":
         parts, density, groove = _keeps(v, audible), 0.5, 0
         if ph.index % 2:  # a long breakdown: the melody comes or goes halfway
             parts = parts ^ {"melody"}
-    for b in ph.bars:
+    for k, b in enumerate(ph.bars):
         b.parts, b.density, b.lift, b.groove = parts, density, lift, groove
+        if answer and 2 * k >= len(ph.bars):
+            b.parts = parts - {"melody"}
         if ph.section == "breakdown":
             b.level = min(b.level, 0.32)
 
@@ -205,7 +217,7 @@ def arrange(ctx: PartContext) -> Variant:
     audible = _audible(ctx)
     phrases = _phrases(ctx.bars)
     for k, ph in enumerate(phrases):
-        _shape(ph, v, audible)
+        _shape(ph, v, audible, phrases[k + 1] if k + 1 < len(phrases) else None)
         _rise(ph, phrases[k + 1] if k + 1 < len(phrases) else None)
     _no_long_runs(phrases, v, audible)
     _fills(phrases, v)

@@ -133,11 +133,11 @@ def _timpani(ctx: PartContext, bar: Bar) -> list[Note]:
         if bar.beat0 <= i < bar.beat0 + bar.nbeats
     ]
     if _into_cut(ctx, bar) and bar.level >= 0.5:
-        strokes = 6
+        strokes = 16
         first = bar.beat0 + bar.nbeats - 1
         for k in range(strokes):
             t = ctx.clock.t(first + k / strokes)
-            notes.append(Note(t, 0.3, root, 0.25 + 0.45 * k / strokes, "timpani", 0.1))
+            notes.append(Note(t, 0.3, root, 0.12 + 0.4 * (k / strokes) ** 2, "timpani", 0.1))
     return notes
 
 
