@@ -190,9 +190,9 @@ def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0, bass: bool = True) -
         notes["bass"].append(Note(h.cut, ring, 24 + root if root >= 5 else 36 + root, 0.95 * pitched, low, 0.0))
     voice = pulse_voice(ctx)
     pitches = sorted({48 + root, *(60 + (root + i) % 12 for i in chord.intervals)})
-    upper = [p + 12 for p in pitches if 60 <= p and p + 12 <= 76]  # brightness for the onset, not weight
+    upper = [p + 12 for p in pitches if 60 <= p and p + 12 <= 76]  # brightness: the onset reads on its frame
     notes["chords"] += [Note(h.cut, ring, p, 0.85 * pitched, voice, 0.0) for p in pitches]
-    notes["chords"] += [Note(h.cut, ring, p, 0.5 * pitched, voice, 0.0) for p in upper]
+    notes["chords"] += [Note(h.cut, ring, p, 0.85 * pitched, voice, 0.0) for p in upper]
     return notes
 
 
