@@ -217,8 +217,9 @@ def arrange(ctx: PartContext) -> Variant:
     audible = _audible(ctx)
     phrases = _phrases(ctx.bars)
     for k, ph in enumerate(phrases):
-        _shape(ph, v, audible, phrases[k + 1] if k + 1 < len(phrases) else None)
-        _rise(ph, phrases[k + 1] if k + 1 < len(phrases) else None)
+        nxt = phrases[k + 1] if k + 1 < len(phrases) else None
+        _shape(ph, v, audible, nxt)
+        _rise(ph, nxt)
     _no_long_runs(phrases, v, audible)
     _fills(phrases, v)
     return v

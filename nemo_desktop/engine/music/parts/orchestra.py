@@ -133,7 +133,8 @@ def _timpani(ctx: PartContext, bar: Bar) -> list[Note]:
         if bar.beat0 <= i < bar.beat0 + bar.nbeats
     ]
     if _into_cut(ctx, bar) and bar.level >= 0.5:
-        strokes = 16
+        strokes = 16  # a tremolo roll swelling from soft: six distinct strokes were onsets a cut moved by
+        # chance landed on as often as the real one
         first = bar.beat0 + bar.nbeats - 1
         for k in range(strokes):
             t = ctx.clock.t(first + k / strokes)
