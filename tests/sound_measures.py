@@ -58,6 +58,7 @@ def onset_rate(audio: np.ndarray, end: float, sr: int = SR, start: float = 1.0) 
 
 
 HIT_SPAN = (0.3, 1.0)  # seconds before and after a cut's hit that belong to it: its break, its ring
+STRETCH = 2.0  # seconds: a stretch between two hits shorter than this is no excerpt to read
 
 
 def texture_onset_rate(audio: np.ndarray, end: float, hits: Sequence[float], sr: int = SR,
@@ -72,7 +73,7 @@ def texture_onset_rate(audio: np.ndarray, end: float, hits: Sequence[float], sr:
         if start < h < end:
             edges += [h - HIT_SPAN[0], h + HIT_SPAN[1]]
     edges.append(end)
-    spans = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= 2.0]
+    spans = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= STRETCH]
     return sum(_onset_count(audio, a, b, sr) for a, b in spans) / max(sum(b - a for a, b in spans), 1e-9)
 
 

@@ -148,9 +148,8 @@ def _clear(ctx: PartContext, notes: list[Note], hits: Sequence[HitPoint], drums:
             if not on_cut and not strummed and h.rest_from <= n.start < h.resume:
                 keep = False
                 break
-            stop = h.rest_from
-            if n.start < stop < n.start + n.dur and not drums:
-                n = replace(n, dur=max(0.05, stop - n.start))
+            if n.start < h.rest_from < n.start + n.dur and not drums:
+                n = replace(n, dur=max(0.05, h.rest_from - n.start))
         if keep:
             out.append(n)
     return out
@@ -190,9 +189,8 @@ def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0, bass: bool = True) -
         notes["bass"].append(Note(h.cut, ring, 24 + root if root >= 5 else 36 + root, 0.95 * pitched, low, 0.0))
     voice = pulse_voice(ctx)
     pitches = sorted({48 + root, *(60 + (root + i) % 12 for i in chord.intervals)})
-    upper = [p + 12 for p in pitches if 60 <= p and p + 12 <= 76]  # brightness: the onset reads on its frame
+    pitches += [p + 12 for p in pitches if 60 <= p and p + 12 <= 76]  # brightness: the onset reads on its frame
     notes["chords"] += [Note(h.cut, ring, p, 0.85 * pitched, voice, 0.0) for p in pitches]
-    notes["chords"] += [Note(h.cut, ring, p, 0.85 * pitched, voice, 0.0) for p in upper]
     return notes
 
 

@@ -125,18 +125,19 @@ def _shape(ph: _Phrase, v: Variant, audible: frozenset[str], nxt: _Phrase | None
         density = 0.6 + 0.4 * (ph.index + 1) / ph.count
         lift = 3 if ph.index == ph.count - 1 and ph.count > 1 else 0
         # a long build (three phrases or more) rises slowly: its odd phrases answer, as a main's do
-        answer = ph.count >= 3 and ph.index % 2 == 1 and "melody" in parts and len(ph.bars) >= 4
+        answer = ph.count >= 3 and ph.index % 2 == 1
     elif ph.section == "main":
         lift = 4 if ph.occurrence else 0  # a later chorus sits higher
         if ph.index % 2:
             parts, density, groove = _changed(v, parts, _level_groove(ph), audible)
             # a pad leaving or a groove moving is felt more than heard: where the melody plays on, it
             # rests for the phrase's second half too, so every other phrase of a long main is heard to change
-            answer = "melody" in parts and len(ph.bars) >= 4
+            answer = True
     elif ph.section == "breakdown":
         parts, density, groove = _keeps(v, audible), 0.5, 0
         if ph.index % 2:  # a long breakdown: the melody comes or goes halfway
             parts = parts ^ {"melody"}
+    answer = answer and "melody" in parts and len(ph.bars) >= 4  # a whole phrase, its melody still playing
     for k, b in enumerate(ph.bars):
         b.parts, b.density, b.lift, b.groove = parts, density, lift, groove
         if answer and 2 * k >= len(ph.bars):
