@@ -19,6 +19,7 @@ from nemo_desktop.engine.audio_io import SAMPLE_RATE, timeline_audio, write_wav
 from nemo_desktop.engine.probe import probe
 from nemo_desktop.engine.render import plan_render, render
 from nemo_desktop.engine.timeline import build_draft
+from tests.processes import live_children
 
 
 def _noop(stage, fraction):
@@ -145,7 +146,7 @@ async def test_existing_file_is_never_overwritten(media, tmp_path):
 
 
 def _ffmpeg_children() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True) if "ffmpeg" in p.name()]
+    return live_children("ffmpeg")
 
 
 async def test_cancel_mid_export_leaves_nothing(media, tmp_path):

@@ -6,7 +6,6 @@ import os
 import threading
 
 import numpy as np
-import psutil
 import pytest
 
 from nemo_desktop.core.errors import Cancelled, Corrupt
@@ -15,6 +14,7 @@ from nemo_desktop.engine.analysis import analyse_clip
 from nemo_desktop.engine.audio_io import decode_audio, timeline_audio
 from nemo_desktop.engine.probe import probe
 from nemo_desktop.engine.timeline import build_draft
+from tests.processes import live_children
 
 SMALL = (192, 108)
 
@@ -80,4 +80,4 @@ def test_a_cancelled_analysis_leaves_no_sound_file_and_no_ffmpeg(media, home):
     with pytest.raises(Cancelled):
         analyse_clip(probe(made.path), home.cache, progress, cancel)
     assert not list((home.cache / "sound").glob("*"))  # neither a .part nor a half sound
-    assert not [p for p in psutil.Process().children(recursive=True) if "ffmpeg" in p.name()]
+    assert not live_children("ffmpeg")

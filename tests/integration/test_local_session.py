@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 
 import av
-import psutil
 import pytest
 
 from nemo_desktop.core.draft import AUDIO, VIDEO
@@ -15,6 +14,7 @@ from nemo_desktop.core.events import DraftChanged, Event, ExportReady, Failed, P
 from nemo_desktop.core.session import IfNoMusic, Session
 from nemo_desktop.engine.backend import LocalBackend
 from nemo_desktop.settings import Settings
+from tests.processes import live_children
 
 
 class Recorder(list):
@@ -158,8 +158,7 @@ async def test_cancel_mid_export_leaves_nothing(media, downloads: Path) -> None:
         await task
     assert any(isinstance(e, Failed) and isinstance(e.error, Cancelled) for e in events)
     assert list(downloads.iterdir()) == []
-    children = [p for p in psutil.Process().children(recursive=True) if "ffmpeg" in p.name()]
-    assert children == []
+    assert live_children("ffmpeg") == []
 
 
 async def test_an_export_never_comes_out_without_music_unless_asked(media, downloads: Path) -> None:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 import qasync
 from PySide6.QtCore import QUrl
@@ -27,6 +26,7 @@ from nemo_desktop import paths
 from nemo_desktop.settings import Settings
 from nemo_desktop.ui.main_window import MainWindow
 from tests.media import MediaFactory
+from tests.processes import child_names, live_children
 
 
 @pytest.fixture(autouse=True)
@@ -171,8 +171,7 @@ def no_children_left() -> Iterator[None]:
     """Fail a test that leaves a child process (ffmpeg) running."""
     yield
     deadline = time.monotonic() + 5
-    me = psutil.Process()
-    while me.children(recursive=True) and time.monotonic() < deadline:
+    while live_children() and time.monotonic() < deadline:
         time.sleep(0.05)
-    left = [p.name() for p in me.children(recursive=True) if p.is_running()]
+    left = child_names()
     assert not left, f"child processes left behind: {left}"

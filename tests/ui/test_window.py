@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from nemo_desktop.core.draft import AUDIO, VIDEO
 from nemo_desktop.core.session import IfNoMusic
+from tests.processes import live_children
 from tests.ui.dnd import drop
 
 
 def children() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True) if p.is_running()]
+    return live_children()
 
 
 def test_prompt_has_focus_and_engine_falls_back_offline(window, qtbot, until, reach) -> None:
