@@ -43,16 +43,7 @@ def test_cuts_stand_out_from_chance(style: str) -> None:
     assert m.baseline < 0.4, (style, m)
 
 
-# The benchmark's rows that miss the mark today (seed 1, at 22 050 Hz): each marked as an expected failure
-# that must fail, so a change that fixes one is told to unmark it. Why they miss: the baseline is high where
-# a held texture's shimmer sets the threshold (ambient: most of its peaks read as strong).
-_MISSES = {("ambient", 20.0), ("ambient", 60.0)}
-_BENCH = [
-    pytest.param(style, clip, marks=pytest.mark.xfail(reason="issue 17: not yet hit", strict=True))
-    if (style, CLIPS[clip][0]) in _MISSES else pytest.param(style, clip)
-    for clip in ("20 s / 4 cuts", "60 s / 12 cuts")
-    for style in STYLES
-]
+_BENCH = [(style, clip) for clip in ("20 s / 4 cuts", "60 s / 12 cuts") for style in STYLES]
 
 
 @pytest.mark.parametrize(("style", "clip"), _BENCH)

@@ -41,6 +41,7 @@ PROGRAMS = MappingProxyType(
         "flute": 73,
         "lead": 80,  # Lead 1 (square)
         "pad": 89,  # Pad 2 (warm)
+        "warm_pad": 89,  # Pad 2 (warm)
         "synth": 90,  # Pad 3 (polysynth)
         # the newer styles' voices
         "glockenspiel": 9,

@@ -151,6 +151,24 @@ def _pad(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     return (x * adsr(n, sr, 0.6, 1.0, 0.8) * 0.25).astype(np.float32)
 
 
+def _warm_pad(kit: _Kit, pitch: int, n: int) -> np.ndarray:
+    """A bed that breathes instead of beating: one tone's partials in three groups (every third harmonic
+    each), each group swelling and fading on its own slow cycle (4–14 s), so the colour drifts. Detuned
+    saws beat, and their beats are flickers an ear (and an onset detector) hears a dozen times a second;
+    in a style with few notes that flicker is as strong as the notes themselves, and a hit on a cut
+    cannot stand out of it."""
+    sr, f0 = kit.sr, hz(pitch)
+    rng = np.random.default_rng(pitch)
+    t = np.arange(n, dtype=np.float32) / np.float32(sr)
+    x = np.zeros(n, dtype=np.float32)
+    for group in range(3):
+        wave = table(f0, sr, lambda k, g=group: np.where((k - 1) % 3 == g, k**-1.2, 0.0))
+        swell = 1.0 + 0.3 * np.sin(2 * np.pi * rng.uniform(0.07, 0.25) * t + rng.uniform(0, 2 * np.pi))
+        x += read(wave, f0, n, sr, phase0=0.31 * group) * swell.astype(np.float32)
+    x = lowpass(x, 900 + 1400 * kit.bright, sr)
+    return (x * adsr(n, sr, 0.6, 1.0, 0.8) * 0.3).astype(np.float32)
+
+
 def _synth(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     """Two detuned saws with a quick decay to a low sustain: a polysynth stab."""
     sr, f0 = kit.sr, hz(pitch)
@@ -216,6 +234,7 @@ VOICES: Mapping[str, Voice] = MappingProxyType(
         "pluck": Voice(_pluck, 0.5, 2.0),
         "finger_bass": Voice(_finger_bass, 1.0, 2.5),
         "pad": Voice(_pad, 0.45),
+        "warm_pad": Voice(_warm_pad, 0.45),
         "strings": Voice(orchestra.strings, 0.6),
         "synth": Voice(_synth, 0.55),
         "lead": Voice(_lead, 0.6),

@@ -60,13 +60,14 @@ STYLES: dict[str, Style] = {
     ),
     "ambient": Style(
         name="ambient", names={"en": "ambient", "zh_CN": "氛围"}, bpm_range=(60.0, 76.0), mode=None,
-        chord_instrument="pad", melody_instrument="bell", bass_instrument="sub_bass", pad=None, drums=False, grooves=(),
+        chord_instrument="warm_pad", melody_instrument="bell", bass_instrument="sub_bass", pad=None, drums=False,
+        grooves=(),
         progressions_major=(
             ("Imaj7", "IVmaj7", "Imaj7", "IVmaj7"), ("I", "vi", "IV", "I"), ("Iadd9", "V", "vi7", "IVmaj7"),
         ),
         progressions_minor=(("i7", "bVImaj7", "i7", "iv7"), ("i", "bVII", "bVI", "bVII")),
         chord_rhythm="sustain", bass_rhythm="whole", melody_density=0.4, reverb=0.75, width=0.85, brightness=0.4,
-        feel=1.2, dynamics=1.6, cadence_major=("IV",), cadence_minor=("iv",), gentle=True, pulse=1.2,
+        feel=1.2, dynamics=1.6, cadence_major=("IV",), cadence_minor=("iv",), gentle=True, pulse=1.6,
     ),
     "cinematic": Style(
         name="cinematic", names={"en": "cinematic", "zh_CN": "史诗电影"}, bpm_range=(80.0, 100.0), mode="minor",

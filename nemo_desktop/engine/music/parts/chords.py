@@ -162,7 +162,7 @@ def chord_part(ctx: PartContext) -> list[Note]:
     bars and intros hold their chords instead of stabbing or strumming."""
     notes: list[Note] = []
     prev: tuple[int, ...] | None = None
-    low, high = (48, 72) if ctx.cast.chords in ("guitar", "strings", "pad") else (52, 76)
+    low, high = (48, 72) if ctx.cast.chords in ("guitar", "strings", "pad", "warm_pad") else (52, 76)
     if ctx.spec.chord_register and ctx.cast.chords == ctx.spec.chord_instrument:
         low, high = ctx.spec.chord_register
     rhythm = ctx.spec.chord_rhythm
