@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 
 import numpy as np
@@ -151,6 +152,11 @@ def _pad(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     return (x * adsr(n, sr, 0.6, 1.0, 0.8) * 0.25).astype(np.float32)
 
 
+def _every_third(group: int, k: np.ndarray) -> np.ndarray:
+    """Harmonics ``group`` + 1, + 4, + 7, … at a soft saw's 1/k^1.2: one of ``_warm_pad``'s three groups."""
+    return np.where((k - 1) % 3 == group, k**-1.2, 0.0)
+
+
 def _warm_pad(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     """A bed that breathes instead of beating: one tone's partials in three groups (every third harmonic
     each), each group swelling and fading on its own slow cycle (4–14 s), so the colour drifts. Detuned
@@ -162,7 +168,7 @@ def _warm_pad(kit: _Kit, pitch: int, n: int) -> np.ndarray:
     t = np.arange(n, dtype=np.float32) / np.float32(sr)
     x = np.zeros(n, dtype=np.float32)
     for group in range(3):
-        wave = table(f0, sr, lambda k, g=group: np.where((k - 1) % 3 == g, k**-1.2, 0.0))
+        wave = table(f0, sr, partial(_every_third, group))
         swell = 1.0 + 0.3 * np.sin(2 * np.pi * rng.uniform(0.07, 0.25) * t + rng.uniform(0, 2 * np.pi))
         x += read(wave, f0, n, sr, phase0=0.31 * group) * swell.astype(np.float32)
     x = lowpass(x, 900 + 1400 * kit.bright, sr)
