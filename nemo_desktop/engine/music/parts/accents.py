@@ -168,7 +168,7 @@ def _hit(ctx: PartContext, h: HitPoint, local: float = 1.0, bass: bool = True) -
         return {}
     ring = h.resume - h.cut
     # a hit is as loud as the music around it: soft in a quiet intro, full at the peak
-    strength = (0.9 if h.main else 0.75) * (0.55 + 0.45 * min(1.0, bar.level / 0.7))
+    strength = (0.9 if h.main else 0.85) * (0.55 + 0.45 * min(1.0, bar.level / 0.7))
     pitched = min(strength, max(LOCAL[0] * local, FLOOR))  # the drums' kick and crash mark the cut at full strength
     chord = bar.harmony()
     root = chord.root % 12
