@@ -4,6 +4,9 @@ loudness measured block-wise, the mix limited in blocks, speech detected in bloc
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+
 import numpy as np
 import pytest
 
@@ -11,8 +14,9 @@ from nemo_desktop.engine import mix_blocks, vad
 from nemo_desktop.engine.loudness import LoudnessMeter
 from nemo_desktop.engine.mix import integrated_loudness, mix, music_only, true_peak_db
 from nemo_desktop.engine.music.compose import compose
+from nemo_desktop.engine.music.score import STEMS
 from nemo_desktop.engine.music.synth import play_stems, render_stems
-from nemo_desktop.engine.music.windows import finished_windows, preroll
+from nemo_desktop.engine.music.windows import AHEAD_MAX_S, finished_windows, preroll
 from nemo_desktop.engine.prompt import VideoTraits, make_brief
 from nemo_desktop.engine.stem_store import StemStore
 
@@ -44,6 +48,36 @@ def test_windows_join_into_the_whole_render(prompt: str) -> None:
         assert np.max(np.abs(joined - x)) <= 3e-4 * scale, name
         for start, _ in windows[1:]:  # no click at a join: the step there is the whole render's own step
             assert _max_step(joined, start) <= _max_step(x, start) + 1e-4 * scale, (name, start)
+
+
+def test_playing_ahead_gives_the_serial_render_s_bytes() -> None:
+    """The next window played in a second thread while this one is finished (a short piece's default)
+    changes when the work is done, not one sample of it; a piece past ``AHEAD_MAX_S`` plays serially."""
+    score = _score("upbeat pop with drums", 14.0)
+    calls: list[str] = []
+
+    def play(*args: object) -> dict[str, np.ndarray]:
+        calls.append(threading.current_thread().name)
+        return play_stems(*args)  # type: ignore[arg-type]
+
+    ahead = list(finished_windows(score, play, SR, window_s=5.0, ahead=True))
+    serial = list(finished_windows(score, play_stems, SR, window_s=5.0, ahead=False))
+    assert [s for s, _ in ahead] == [s for s, _ in serial] == [0, 5 * SR, 10 * SR]
+    for (_, a), (_, b) in zip(ahead, serial, strict=True):
+        for name in a:
+            assert np.array_equal(a[name], b[name]), name
+    assert calls[0] == threading.current_thread().name and all(c.startswith("nemo-play") for c in calls[1:])
+    assert len(calls) == 3
+
+    def silence(_score: object, sr: int, _start: int, length: int) -> dict[str, np.ndarray]:
+        calls.append(threading.current_thread().name)
+        return {name: np.zeros((length, 2), dtype=np.float32) for name in STEMS}
+
+    for duration, threads in ((AHEAD_MAX_S, 2), (AHEAD_MAX_S + 1, 1)):  # the default: ahead up to the bound
+        calls.clear()
+        for _ in finished_windows(dataclasses.replace(score, duration=duration), silence, 4000):
+            pass
+        assert len(set(calls)) == threads, (duration, set(calls))
 
 
 def test_stem_store_holds_the_whole_render_on_disk(tmp_path) -> None:
