@@ -49,8 +49,9 @@ class StemStore:
         folder = Path(tempfile.mkdtemp(prefix=f"stems-{os.getpid()}-{next(_serial)}-", dir=parent))
         store = cls(folder, int(round(score.duration * sample_rate)))
         files = {name: open(store.file(name), "wb") for name in STEMS}
+        windows = finished_windows(score, play, sample_rate)
         try:
-            for _start, window in finished_windows(score, play, sample_rate):
+            for _start, window in windows:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 total = np.zeros_like(window[STEMS[0]])
@@ -66,6 +67,7 @@ class StemStore:
             store.close()
             raise
         finally:
+            windows.close()  # now, not when a kept traceback lets go of it: the window played ahead is awaited
             for fh in files.values():
                 fh.close()
         return store

@@ -10,6 +10,7 @@ import threading
 import numpy as np
 import pytest
 
+from nemo_desktop.core.errors import Cancelled
 from nemo_desktop.engine import mix_blocks, vad
 from nemo_desktop.engine.loudness import LoudnessMeter
 from nemo_desktop.engine.mix import integrated_loudness, mix, music_only, true_peak_db
@@ -78,6 +79,23 @@ def test_playing_ahead_gives_the_serial_render_s_bytes() -> None:
         for _ in finished_windows(dataclasses.replace(score, duration=duration), silence, 4000):
             pass
         assert len(set(calls)) == threads, (duration, set(calls))
+
+
+def test_a_cancelled_music_render_leaves_no_player_thread(tmp_path) -> None:
+    """Cancelled while the next window plays ahead: the render stops, its folder is gone, and the player
+    thread has finished before the render returns (no CPU left burning for a piece nobody will hear)."""
+    score = _score("calm piano", 45.0)
+    cancel = threading.Event()
+
+    def play(*args: object) -> dict[str, np.ndarray]:
+        cancel.set()  # the person cancels while the first window is being played
+        return play_stems(*args)  # type: ignore[arg-type]
+
+    with pytest.raises(Cancelled) as caught:  # kept, as a Failed event keeps the error it reports
+        StemStore.render(score, play, 16000, tmp_path, cancel)
+    assert not [t for t in threading.enumerate() if t.name.startswith("nemo-play") and t.is_alive()]
+    assert caught.value is not None
+    assert not list((tmp_path / "mix").iterdir())
 
 
 def test_stem_store_holds_the_whole_render_on_disk(tmp_path) -> None:

@@ -9,7 +9,7 @@ and only the window itself is kept. The room is causal, so the joins are the who
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -34,7 +34,7 @@ def preroll(score: Score, sample_rate: int) -> int:
 
 def finished_windows(
     score: Score, play: Play, sample_rate: int, window_s: float = WINDOW_S, ahead: bool | None = None
-) -> Iterator[tuple[int, Stems]]:
+) -> Generator[tuple[int, Stems], None, None]:
     """(offset, finished stems of samples offset … offset + window) over the whole piece, in order. With
     ``ahead`` (by default: pieces up to ``AHEAD_MAX_S``), the next window is played in a second thread while
     this one is finished: scipy's filters and numpy's big array operations let go of the GIL, so a second
