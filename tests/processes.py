@@ -3,27 +3,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psutil
+
+
+def _named_children() -> Iterator[tuple[psutil.Process, str]]:
+    """(process, name) of each descendant still running when it is read; one gone by then is skipped
+    (``ZombieProcess`` is a ``NoSuchProcess``)."""
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            if proc.is_running():
+                yield proc, proc.name()
+        except psutil.NoSuchProcess:
+            continue
 
 
 def live_children(named: str = "") -> list[psutil.Process]:
     """The descendants of this process still running whose name contains ``named``."""
-    found = []
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            if proc.is_running() and named in proc.name():
-                found.append(proc)
-        except (psutil.NoSuchProcess, psutil.ZombieProcess):
-            continue
-    return found
+    return [proc for proc, name in _named_children() if named in name]
 
 
 def child_names() -> list[str]:
     """The names of the children still running (for a failure message)."""
-    names = []
-    for proc in live_children():
-        try:
-            names.append(proc.name())
-        except (psutil.NoSuchProcess, psutil.ZombieProcess):
-            continue
-    return names
+    return [name for _proc, name in _named_children()]
