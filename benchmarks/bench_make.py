@@ -80,8 +80,7 @@ def decode_floor(path: Path) -> None:
 def cpu_now() -> tuple[float, float]:
     """(this process's CPU, its finished children's CPU) in core-seconds so far."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime, children_cpu()
 
 
 async def make_in_process(clip: Path, out: Path, overlap: bool = True,
@@ -139,10 +138,10 @@ def bench_clip(clip: Path, cuts: tuple[float, ...], home: Path, before: bool, ro
     cpus: list[dict[str, tuple[float, float]]] = []
     floor_cpus: list[float] = []
     for _ in range(rounds):  # interleaved, best of each: a busy machine slows all of them alike
-        floor_start = cpu_now()[1]
+        floor_start = children_cpu()
         decodes.append(timed(lambda: decode_floor(clip)))
         muxes.append(timed(lambda: ready_mux(clip, aac, home / "floor.mp4")))
-        floor_cpus.append(cpu_now()[1] - floor_start)
+        floor_cpus.append(children_cpu() - floor_start)
         cpus.append({})
         all_stages.append(cold_make(clip, home, cpu=cpus[-1]))
         makes.append(sum(all_stages[-1].values()))
